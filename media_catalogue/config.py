@@ -1,0 +1,76 @@
+"""Settings: the one place configuration is read (environment, optional config file), built once and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MEDIA_CATALOGUE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(Path("data"), description="Directory for the SQLite database, local media and temp files.")
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public base URL of the catalogue; every absolute URL in feeds and pages starts with it.",
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default is SQLite at <data_dir>/catalogue.sqlite3. PostgreSQL: postgresql+psycopg://..."
+    )
+    storage_url: str | None = Field(
+        None, description="Where media objects live: a folder path (default <data_dir>/media) or s3://bucket/prefix."
+    )
+    s3_endpoint_url: str | None = Field(None, description="S3 endpoint for MinIO, Ceph, Garage or moto; empty for AWS.")
+    s3_region: str | None = Field(None, description="S3 region name.")
+    storage_public_url: str | None = Field(
+        None,
+        description="Public base URL (or CDN prefix) of stored objects; enclosures redirect there. "
+        "Empty: local objects are served by the catalogue itself.",
+    )
+    s3_multipart_threshold: int = Field(8 * 1024 * 1024, description="Objects at least this large use multipart upload.")
+    content_dir: Path = Field(
+        PROJECT_ROOT / "episodes", description="The editable catalogue folder that `sync` loads and `serve` seeds from."
+    )
+    templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Jinja2 templates folder.")
+    max_upload_bytes: int = Field(1024 * 1024 * 1024, description="Largest media file accepted, enforced while streaming.")
+    timezone: str = Field("Europe/Brussels", description="Default time zone for shows and date-only publication dates.")
+    feed_max_age: int = Field(300, description="Cache-Control max-age of feeds, in seconds.")
+    secret_key: str | None = Field(
+        None, description="Signs session cookies and CSRF tokens; generated into the data directory when empty."
+    )
+    websub_hub_url: str | None = Field(None, description="WebSub hub notified when a feed changes.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'catalogue.sqlite3').resolve()}"
+
+    @property
+    def resolved_storage_url(self) -> str:
+        return self.storage_url or str((self.data_dir / "media").resolve())
+
+    @property
+    def temp_dir(self) -> Path:
+        return self.data_dir / "tmp"
+
+    def url(self, path: str) -> str:
+        """Absolute public URL for a site path."""
+        return f"{self.base_url}/{path.lstrip('/')}"

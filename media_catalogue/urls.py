@@ -1,0 +1,64 @@
+"""The public URL plan in one place: feeds, pages and tags all build absolute URLs here, from the configured base URL.
+
+Enclosure, chapters and transcript URLs are part of the published contract: they never change once an episode is out.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .config import Settings
+
+
+class UrlPlan:
+    def __init__(self, settings: Settings) -> None:
+        self.base = settings.base_url
+
+    def absolute(self, path: str) -> str:
+        return f"{self.base}/{path.lstrip('/')}"
+
+    def home(self) -> str:
+        return self.absolute("/")
+
+    def show(self, show: str) -> str:
+        return self.absolute(f"/shows/{quote(show)}")
+
+    def episode(self, show: str, episode: str) -> str:
+        return self.absolute(f"/shows/{quote(show)}/{quote(episode)}")
+
+    def embed(self, show: str, episode: str) -> str:
+        return self.absolute(f"/embed/{quote(show)}/{quote(episode)}")
+
+    def feed(self, show: str) -> str:
+        return self.absolute(f"/feeds/{quote(show)}.xml")
+
+    def all_feed(self) -> str:
+        return self.absolute("/feeds/all.xml")
+
+    def project_feed(self, project: str) -> str:
+        return self.absolute(f"/feeds/projects/{quote(project)}.xml")
+
+    def videos_feed(self) -> str:
+        return self.absolute("/feeds/videos.xml")
+
+    def enclosure(self, show: str, episode: str, extension: str, role: str = "primary") -> str:
+        suffix = "" if role == "primary" else f".{role}"
+        return self.absolute(f"/media/{quote(show)}/{quote(episode)}{suffix}.{extension}")
+
+    def chapters(self, show: str, episode: str) -> str:
+        return self.absolute(f"/chapters/{quote(show)}/{quote(episode)}.json")
+
+    def transcript(self, show: str, episode: str, language: str, fmt: str) -> str:
+        return self.absolute(f"/transcripts/{quote(show)}/{quote(episode)}.{quote(language)}.{fmt}")
+
+    def artwork(self, key: str) -> str:
+        return self.absolute(f"/artwork/{quote(key)}")
+
+    def video(self, video: str) -> str:
+        return self.absolute(f"/videos/{quote(video)}")
+
+    def project(self, project: str) -> str:
+        return self.absolute(f"/projects/{quote(project)}")
+
+    def person(self, person: str) -> str:
+        return self.absolute(f"/people/{quote(person)}")
