@@ -24,7 +24,8 @@ class Settings(BaseSettings):
         description="Public base URL of the catalogue; every absolute URL in feeds and pages starts with it.",
     )
     database_url: str | None = Field(
-        None, description="SQLAlchemy URL; default is SQLite at <data_dir>/catalogue.sqlite3. PostgreSQL: postgresql+psycopg://..."
+        None,
+        description="SQLAlchemy URL; default is SQLite at <data_dir>/catalogue.sqlite3. PostgreSQL: postgresql+psycopg://...",
     )
     storage_url: str | None = Field(
         None, description="Where media objects live: a folder path (default <data_dir>/media) or s3://bucket/prefix."
@@ -36,12 +37,16 @@ class Settings(BaseSettings):
         description="Public base URL (or CDN prefix) of stored objects; enclosures redirect there. "
         "Empty: local objects are served by the catalogue itself.",
     )
-    s3_multipart_threshold: int = Field(8 * 1024 * 1024, description="Objects at least this large use multipart upload.")
+    s3_multipart_threshold: int = Field(
+        8 * 1024 * 1024, description="Objects at least this large use multipart upload."
+    )
     content_dir: Path = Field(
         PROJECT_ROOT / "episodes", description="The editable catalogue folder that `sync` loads and `serve` seeds from."
     )
     templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Jinja2 templates folder.")
-    max_upload_bytes: int = Field(1024 * 1024 * 1024, description="Largest media file accepted, enforced while streaming.")
+    max_upload_bytes: int = Field(
+        1024 * 1024 * 1024, description="Largest media file accepted, enforced while streaming."
+    )
     timezone: str = Field("Europe/Brussels", description="Default time zone for shows and date-only publication dates.")
     feed_max_age: int = Field(300, description="Cache-Control max-age of feeds, in seconds.")
     secret_key: str | None = Field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -45,9 +46,7 @@ def plain_text(source: str | None, *, limit: int | None = None) -> str:
     rendered = _markdown.render(xml_safe(source))
     text = nh3.clean(rendered, tags=set())
     text = _TAGS.sub(" ", text)
-    text = (
-        text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")
-    )
+    text = html.unescape(text)
     text = _SPACES.sub(" ", text).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"

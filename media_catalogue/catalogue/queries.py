@@ -1,0 +1,267 @@
+"""Read-side queries shared by feeds, pages, the API and the CLI: one definition of "live", one of "find by slug"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..errors import Gone, NotFound
+from .models import Credit, Episode, Person, Project, Show, SlugRedirect, Status, Video, utcnow
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
+    items: Sequence[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _episode_loading() -> list[object]:
+    return [
+        selectinload(Episode.show).selectinload(Show.seasons),
+        selectinload(Episode.media_files),
+        selectinload(Episode.transcripts),
+        selectinload(Episode.credits).selectinload(Credit.person),
+        selectinload(Episode.links),
+    ]
+
+
+def live_filter(statement: Select[tuple[Episode]], now: datetime | None = None) -> Select[tuple[Episode]]:
+    """Published, not deleted, and its publication time has passed: the only episodes the public sees."""
+    return statement.where(
+        Episode.status == Status.published,
+        Episode.deleted_at.is_(None),
+        Episode.published_at.is_not(None),
+        Episode.published_at <= (now or utcnow()),
+    )
+
+
+def live_episodes(
+    session: Session,
+    *,
+    show: Show | None = None,
+    project: Project | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> list[Episode]:
+    """Live episodes newest first, with everything feeds and pages render loaded in a few queries."""
+    statement = live_filter(select(Episode), now).options(*_episode_loading())  # type: ignore[arg-type]
+    if show is not None:
+        statement = statement.where(Episode.show_id == show.id)
+    if project is not None:
+        statement = statement.join(Show, Episode.show_id == Show.id).where(Show.project_id == project.id)
+    statement = statement.order_by(Episode.published_at.desc(), Episode.id.desc()).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.scalars(statement))
+
+
+def count_live_episodes(session: Session, *, show: Show | None = None, now: datetime | None = None) -> int:
+    statement = live_filter(select(Episode), now)
+    if show is not None:
+        statement = statement.where(Episode.show_id == show.id)
+    return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+
+
+def next_scheduled_time(session: Session, *, now: datetime | None = None) -> datetime | None:
+    """When the next published-but-future episode goes live: caches built before then must be rebuilt at it."""
+    return session.scalar(
+        select(func.min(Episode.published_at)).where(
+            Episode.status.in_([Status.published, Status.scheduled]),
+            Episode.deleted_at.is_(None),
+            Episode.published_at > (now or utcnow()),
+        )
+    )
+
+
+def _redirect_target(session: Session, kind: str, slug: str, scope: str = "") -> int | None:
+    return session.scalar(
+        select(SlugRedirect.target_id).where(
+            SlugRedirect.kind == kind, SlugRedirect.scope == scope, SlugRedirect.old_slug == slug
+        )
+    )
+
+
+class Moved(Exception):
+    """The slug was renamed; the web layer answers 301 to the new one."""
+
+    def __init__(self, new_slug: str) -> None:
+        super().__init__(new_slug)
+        self.new_slug = new_slug
+
+
+def list_shows(session: Session) -> list[Show]:
+    return list(
+        session.scalars(
+            select(Show)
+            .options(selectinload(Show.project), selectinload(Show.seasons), selectinload(Show.credits))
+            .order_by(Show.title)
+        )
+    )
+
+
+def get_show(session: Session, slug: str) -> Show:
+    show = session.scalar(
+        select(Show)
+        .where(Show.slug == slug)
+        .options(
+            selectinload(Show.project),
+            selectinload(Show.seasons),
+            selectinload(Show.credits).selectinload(Credit.person),
+        )
+    )
+    if show is None:
+        target = _redirect_target(session, "show", slug)
+        if target is not None and (moved := session.get(Show, target)) is not None:
+            raise Moved(moved.slug)
+        raise NotFound(f"No show is called '{slug}'.")
+    return show
+
+
+def show_translations(session: Session, show: Show) -> list[Show]:
+    if not show.translation_group:
+        return []
+    return list(
+        session.scalars(
+            select(Show)
+            .where(Show.translation_group == show.translation_group, Show.id != show.id)
+            .order_by(Show.language)
+        )
+    )
+
+
+def get_episode(session: Session, show: Show, slug: str, *, include_unpublished: bool = False) -> Episode:
+    """The episode as the public may see it: 404 if unknown or not yet out, 410 once unpublished or deleted."""
+    episode = session.scalar(
+        select(Episode).where(Episode.show_id == show.id, Episode.slug == slug).options(*_episode_loading())  # type: ignore[arg-type]
+    )
+    if episode is None:
+        target = _redirect_target(session, "episode", slug, scope=str(show.id))
+        if target is not None and (moved := session.get(Episode, target)) is not None:
+            raise Moved(moved.slug)
+        raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
+    if include_unpublished:
+        return episode
+    if episode.deleted_at is not None or episode.status == Status.unpublished:
+        raise Gone(f"The episode '{slug}' of '{show.slug}' is no longer available.")
+    if not episode.is_live():
+        raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
+    return episode
+
+
+def episode_translations(session: Session, episode: Episode) -> list[Episode]:
+    if not episode.translation_group:
+        return []
+    statement = live_filter(select(Episode)).where(
+        Episode.translation_group == episode.translation_group, Episode.id != episode.id
+    )
+    return list(session.scalars(statement.options(selectinload(Episode.show))))  # type: ignore[arg-type]
+
+
+def neighbours(session: Session, episode: Episode) -> tuple[Episode | None, Episode | None]:
+    """(previous, next) live episodes of the same show, by publication time."""
+    base = live_filter(select(Episode)).where(Episode.show_id == episode.show_id, Episode.id != episode.id)
+    previous = session.scalar(
+        base.where(Episode.published_at <= episode.published_at)
+        .order_by(Episode.published_at.desc(), Episode.id.desc())
+        .limit(1)
+    )
+    following = session.scalar(
+        base.where(Episode.published_at > episode.published_at).order_by(Episode.published_at, Episode.id).limit(1)
+    )
+    return previous, following
+
+
+def list_videos(
+    session: Session,
+    *,
+    project: str | None = None,
+    person: str | None = None,
+    language: str | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+    page: int = 1,
+    per_page: int = 24,
+) -> Page[Video]:
+    statement = select(Video).where(Video.status == Status.published)
+    if project:
+        statement = statement.join(Project, Video.project_id == Project.id).where(Project.slug == project)
+    if person:
+        statement = statement.where(
+            Video.id.in_(
+                select(Credit.video_id).join(Person, Credit.person_id == Person.id).where(Person.slug == person)
+            )
+        )
+    if language:
+        statement = statement.where(Video.language == language)
+    if kind:
+        statement = statement.where(Video.kind == kind)
+    if year:
+        statement = statement.where(func.extract("year", Video.published_on) == year)
+    total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+    items = session.scalars(
+        statement.options(
+            selectinload(Video.project),
+            selectinload(Video.credits).selectinload(Credit.person),
+            selectinload(Video.links),
+        )
+        .order_by(Video.published_on.desc().nulls_last(), Video.title)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def get_video(session: Session, slug: str) -> Video:
+    video = session.scalar(
+        select(Video)
+        .where(Video.slug == slug)
+        .options(
+            selectinload(Video.project),
+            selectinload(Video.credits).selectinload(Credit.person),
+            selectinload(Video.links),
+        )
+    )
+    if video is None:
+        target = _redirect_target(session, "video", slug)
+        if target is not None and (moved := session.get(Video, target)) is not None:
+            raise Moved(moved.slug)
+        raise NotFound(f"No video is called '{slug}'.")
+    if video.status != Status.published:
+        raise Gone(f"The video '{slug}' is no longer available.")
+    return video
+
+
+def get_project(session: Session, slug: str) -> Project:
+    project = session.scalar(select(Project).where(Project.slug == slug))
+    if project is None:
+        raise NotFound(f"No project is called '{slug}'.")
+    return project
+
+
+def list_projects(session: Session) -> list[Project]:
+    return list(session.scalars(select(Project).order_by(Project.name)))
+
+
+def get_person(session: Session, slug: str) -> Person:
+    person = session.scalar(select(Person).where(Person.slug == slug))
+    if person is None:
+        raise NotFound(f"No person is called '{slug}'.")
+    return person
+
+
+def list_people(session: Session) -> list[Person]:
+    return list(session.scalars(select(Person).order_by(Person.name)))
