@@ -1,0 +1,449 @@
+"""Loads the editable catalogue folder into the database: idempotent, per-item transactions, errors reported per file.
+
+Identity is the slug (folder or file name). A file whose content hash is unchanged is skipped; an invalid file leaves
+its item as it was; a file that disappeared unpublishes its item but keeps its GUID reserved.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..config import Settings
+from ..content import (
+    ContentTree,
+    EpisodeSpec,
+    Loaded,
+    PersonSpec,
+    ProjectSpec,
+    ShowSpec,
+    VideoSpec,
+    load_tree,
+    parse_published,
+    published_date,
+    resolve_reference,
+)
+from ..db import Database
+from ..errors import CatalogueError, ContentError
+from ..urls import UrlPlan
+from . import versions
+from .models import (
+    Credit,
+    Episode,
+    EpisodeType,
+    Link,
+    Person,
+    Project,
+    Season,
+    Show,
+    ShowType,
+    SlugRedirect,
+    Status,
+    Video,
+    VideoKind,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+# The namespace the Podcasting 2.0 spec fixes for podcast:guid (UUIDv5 of the feed URL without its scheme).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def podcast_guid_for(feed_url: str) -> str:
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def episode_guid_for(show: Show, first_slug: str) -> str:
+    """Deterministic from the show's frozen podcast GUID and the episode's first slug, so that rebuilding the
+    database from the text files gives every episode the GUID it had; stored at first publication, then frozen."""
+    return str(uuid.uuid5(uuid.UUID(show.podcast_guid), first_slug))
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[CatalogueError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unpublished)
+
+
+class Syncer:
+    def __init__(self, database: Database, settings: Settings, storage: Any, tree: ContentTree) -> None:
+        self.database = database
+        self.settings = settings
+        self.storage = storage
+        self.tree = tree
+        self.urls = UrlPlan(settings)
+        self.report = SyncReport(errors=list(tree.errors))
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+
+    def _item(self, label: str, loaded: Loaded[Any], apply: Callable[[Session], str | None]) -> None:
+        """Apply one item in its own transaction; a failure is reported and rolls back that item only."""
+        try:
+            with self.database.session() as session:
+                outcome = apply(session)
+        except ContentError as exc:
+            self.report.errors.append(exc)
+            return
+        except CatalogueError as exc:
+            self.report.errors.append(ContentError(self.tree.relative(loaded.path), exc.message, field=exc.field))
+            return
+        if outcome == "created":
+            self.report.created.append(label)
+        elif outcome == "updated":
+            self.report.updated.append(label)
+        else:
+            self.report.unchanged += 1
+
+    def _rel(self, loaded: Loaded[Any]) -> str:
+        return self.tree.relative(loaded.path)
+
+    def _people(self, session: Session, specs: list[Any], rel: str) -> list[tuple[Person, str]]:
+        found = []
+        for spec in specs:
+            person = session.scalar(select(Person).where(Person.slug == spec.person))
+            if person is None:
+                raise ContentError(rel, f"people: '{spec.person}' is not in people.yaml", field="people")
+            found.append((person, spec.role))
+        return found
+
+    def _project(self, session: Session, slug: str | None, rel: str) -> Project | None:
+        if slug is None:
+            return None
+        project = session.scalar(select(Project).where(Project.slug == slug))
+        if project is None:
+            raise ContentError(rel, f"project: '{slug}' is not in projects.yaml", field="project")
+        return project
+
+    @staticmethod
+    def _redirects(session: Session, kind: str, scope: str, old_slugs: list[str], target_id: int) -> None:
+        for old in old_slugs:
+            exists = session.scalar(
+                select(SlugRedirect).where(
+                    SlugRedirect.kind == kind, SlugRedirect.scope == scope, SlugRedirect.old_slug == old
+                )
+            )
+            if exists is None:
+                session.add(SlugRedirect(kind=kind, scope=scope, old_slug=old, target_id=target_id))
+            else:
+                exists.target_id = target_id
+
+    # -- items ---------------------------------------------------------------------------------------------------
+
+    def project(self, loaded: Loaded[ProjectSpec]) -> None:
+        def apply(session: Session) -> str | None:
+            spec, rel = loaded.spec, self._rel(loaded)
+            row = session.scalar(select(Project).where(Project.slug == loaded.slug))
+            if row is not None and row.content_hash == loaded.content_hash:
+                return None
+            created = row is None
+            row = row or Project(slug=loaded.slug)
+            row.name, row.description = spec.name, spec.description
+            row.website, row.contact_email = spec.website, spec.contact_email
+            row.source_path, row.content_hash = rel, loaded.content_hash
+            session.add(row)
+            versions.bump_catalogue(session)
+            return "created" if created else "updated"
+
+        self._item(f"project {loaded.slug}", loaded, apply)
+
+    def person(self, loaded: Loaded[PersonSpec]) -> None:
+        def apply(session: Session) -> str | None:
+            spec, rel = loaded.spec, self._rel(loaded)
+            row = session.scalar(select(Person).where(Person.slug == loaded.slug))
+            if row is not None and row.content_hash == loaded.content_hash:
+                return None
+            created = row is None
+            row = row or Person(slug=loaded.slug)
+            row.name, row.affiliation, row.bio = spec.name, spec.affiliation, spec.bio
+            row.link, row.image_url = spec.link, spec.image
+            row.source_path, row.content_hash = rel, loaded.content_hash
+            session.add(row)
+            versions.bump_catalogue(session)
+            return "created" if created else "updated"
+
+        self._item(f"person {loaded.slug}", loaded, apply)
+
+    def show(self, loaded: Loaded[ShowSpec]) -> None:
+        def apply(session: Session) -> str | None:
+            spec, rel = loaded.spec, self._rel(loaded)
+            row = session.scalar(select(Show).where(Show.slug == loaded.slug))
+            if row is None and spec.previous_slugs:
+                row = session.scalar(select(Show).where(Show.slug.in_(spec.previous_slugs)))
+            if row is not None and row.content_hash == loaded.content_hash and row.slug == loaded.slug:
+                return None
+            created = row is None
+            if row is None:
+                first_slug = spec.previous_slugs[0] if spec.previous_slugs else loaded.slug
+                row = Show(
+                    slug=loaded.slug, podcast_guid=spec.podcast_guid or podcast_guid_for(self.urls.feed(first_slug))
+                )
+                session.add(row)
+            elif spec.podcast_guid and spec.podcast_guid != row.podcast_guid:
+                raise ContentError(
+                    rel, "podcast_guid: a show's podcast GUID never changes once set", field="podcast_guid"
+                )
+            row.slug = loaded.slug
+            row.title, row.subtitle, row.description = spec.title, spec.subtitle, spec.description
+            row.author, row.owner_name, row.owner_email = spec.author, spec.owner.name, spec.owner.email
+            row.language, row.category, row.subcategory = spec.language, spec.category, spec.subcategory
+            row.explicit, row.show_type = spec.explicit, ShowType(spec.type)
+            row.website, row.copyright, row.timezone = spec.website, spec.copyright, spec.timezone
+            row.translation_group = spec.translation_group
+            row.spotify_url, row.apple_podcasts_url = spec.spotify_url, spec.apple_podcasts_url
+            row.funding_url, row.funding_text, row.license = spec.funding_url, spec.funding_text, spec.license
+            row.complete = spec.complete
+            row.project = self._project(session, spec.project, rel)
+            if spec.artwork:
+                row.artwork_key = self._store_artwork(loaded.path, spec.artwork, rel)
+            else:
+                row.artwork_key = None
+            existing = {season.number: season for season in row.seasons}
+            for number, name in spec.seasons.items():
+                season = existing.pop(number, None) or Season(number=number)
+                season.name = name
+                if season not in row.seasons:
+                    row.seasons.append(season)
+            for stale in existing.values():
+                row.seasons.remove(stale)
+            row.credits.clear()
+            session.flush()
+            for position, (person, role) in enumerate(self._people(session, spec.hosts, rel)):
+                row.credits.append(Credit(person=person, role=role, position=position))
+            row.source_path, row.content_hash = rel, loaded.content_hash
+            session.flush()
+            self._redirects(session, "show", "", [s for s in spec.previous_slugs if s != row.slug], row.id)
+            versions.touch(session, row)
+            return "created" if created else "updated"
+
+        self._item(f"show {loaded.slug}", loaded, apply)
+
+    def _store_artwork(self, path: Path, ref: str, rel: str) -> str:
+        from .. import ingest
+
+        source = resolve_reference(path, ref, rel)
+        try:
+            return ingest.store_artwork(self.storage, self.settings, source, filename=source.name)
+        except CatalogueError as exc:
+            raise ContentError(rel, f"artwork: {exc.message}", field="artwork") from None
+
+    def episode(self, loaded: Loaded[EpisodeSpec]) -> None:
+        label = f"episode {loaded.scope}/{loaded.slug}"
+
+        def apply(session: Session) -> str | None:
+            spec, rel = loaded.spec, self._rel(loaded)
+            show = session.scalar(select(Show).where(Show.slug == loaded.scope))
+            if show is None:
+                raise ContentError(rel, f"the show '{loaded.scope}' could not be loaded (see its show.yaml)")
+            row = session.scalar(select(Episode).where(Episode.show_id == show.id, Episode.slug == loaded.slug))
+            if row is None and spec.previous_slugs:
+                row = session.scalar(
+                    select(Episode).where(Episode.show_id == show.id, Episode.slug.in_(spec.previous_slugs))
+                )
+            if row is not None and row.content_hash == loaded.content_hash and row.slug == loaded.slug:
+                return None
+            created = row is None
+            published_at, precision = parse_published(spec.published, show.timezone, rel)
+            status = Status(spec.status)
+            if status in (Status.published, Status.scheduled) and published_at is None:
+                raise ContentError(rel, "published: a published or scheduled episode needs a date", field="published")
+            if row is None:
+                row = Episode(show=show, slug=loaded.slug)
+                session.add(row)
+            if spec.guid and row.guid and spec.guid != row.guid:
+                raise ContentError(rel, "guid: an episode's GUID never changes once published", field="guid")
+            row.slug = loaded.slug
+            row.title, row.number, row.season = spec.title, spec.number, spec.season
+            row.episode_type = EpisodeType(spec.type)
+            row.summary, row.show_notes, row.explicit = spec.summary, loaded.body, spec.explicit
+            row.status, row.published_at, row.date_precision = status, published_at, precision
+            row.deleted_at = None
+            row.translation_group = spec.translation_group
+            row.external_enclosure_url = spec.enclosure_url
+            row.external_enclosure_length = spec.enclosure_length
+            row.external_enclosure_type = spec.enclosure_type
+            if status == Status.published and row.guid is None:
+                first_slug = spec.previous_slugs[0] if spec.previous_slugs else loaded.slug
+                row.guid = spec.guid or episode_guid_for(show, first_slug)
+            row.chapters = self._chapters(loaded.path, spec.chapters, rel) if spec.chapters else None
+            row.artwork_key = self._store_artwork(loaded.path, spec.artwork, rel) if spec.artwork else None
+            row.credits.clear()
+            row.links.clear()
+            session.flush()
+            for position, (person, role) in enumerate(self._people(session, spec.people, rel)):
+                row.credits.append(Credit(person=person, role=role, position=position))
+            for position, link in enumerate(spec.links):
+                row.links.append(Link(kind=link.kind, url=link.url, label=link.label, position=position))
+            row.source_path, row.content_hash = rel, loaded.content_hash
+            session.flush()
+            self._media(session, row, loaded, rel)
+            self._redirects(session, "episode", str(show.id), [s for s in spec.previous_slugs if s != row.slug], row.id)
+            versions.touch(session, show)
+            return "created" if created else "updated"
+
+        self._item(label, loaded, apply)
+
+    def _chapters(self, path: Path, ref: str, rel: str) -> list[dict[str, Any]]:
+        from .. import ingest
+
+        source = resolve_reference(path, ref, rel)
+        try:
+            return ingest.parse_chapters(source.read_bytes())
+        except CatalogueError as exc:
+            raise ContentError(rel, f"chapters: {exc.message}", field="chapters") from None
+
+    def _media(self, session: Session, episode: Episode, loaded: Loaded[EpisodeSpec], rel: str) -> None:
+        """Ingest the episode's files when their bytes changed; otherwise re-tag so the tags follow the metadata."""
+        from .. import ingest
+
+        spec = loaded.spec
+        changed = False
+        for role, ref in (("primary", spec.audio), ("video", spec.video)):
+            if not ref:
+                continue
+            source = resolve_reference(loaded.path, ref, rel)
+            try:
+                result = ingest.attach_media(
+                    session, self.storage, self.settings, episode, source, filename=source.name, role=role
+                )
+            except CatalogueError as exc:
+                raise ContentError(rel, f"{'audio' if role == 'primary' else 'video'}: {exc.message}") from None
+            changed = changed or result.created
+            self.report.warnings.extend(f"{rel}: {warning}" for warning in result.warnings)
+        for transcript in spec.transcripts:
+            source = resolve_reference(loaded.path, transcript.file, rel)
+            try:
+                ingest.attach_transcript(
+                    session, self.storage, self.settings, episode, source, language=transcript.language,
+                    filename=source.name,
+                )  # fmt: skip
+            except CatalogueError as exc:
+                raise ContentError(rel, f"transcripts: {exc.message}", field="transcripts") from None
+        if not changed and episode.media_files:
+            ingest.retag_episode(session, self.storage, self.settings, episode)
+
+    def video(self, loaded: Loaded[VideoSpec]) -> None:
+        def apply(session: Session) -> str | None:
+            spec, rel = loaded.spec, self._rel(loaded)
+            row = session.scalar(select(Video).where(Video.slug == loaded.slug))
+            if row is None and spec.previous_slugs:
+                row = session.scalar(select(Video).where(Video.slug.in_(spec.previous_slugs)))
+            if row is not None and row.content_hash == loaded.content_hash and row.slug == loaded.slug:
+                return None
+            created = row is None
+            if row is None:
+                row = Video(slug=loaded.slug)
+                session.add(row)
+            row.slug, row.title, row.kind = loaded.slug, spec.title, VideoKind(spec.kind)
+            provider, provider_id, canonical, start = _recognise_video(spec.url, rel)
+            row.url, row.provider, row.provider_id, row.start_seconds = canonical, provider, provider_id, start
+            row.published_on, row.date_precision = published_date(spec.published, rel)
+            row.language, row.series, row.description = spec.language, spec.series, loaded.body
+            row.subtitle_languages = list(spec.subtitles)
+            row.status = Status(spec.status)
+            row.project = self._project(session, spec.project, rel)
+            row.episode = self._episode_ref(session, spec.episode, rel) if spec.episode else None
+            row.credits.clear()
+            row.links.clear()
+            session.flush()
+            for position, (person, role) in enumerate(self._people(session, spec.people, rel)):
+                row.credits.append(Credit(person=person, role=role, position=position))
+            for position, link in enumerate(spec.links):
+                row.links.append(Link(kind=link.kind, url=link.url, label=link.label, position=position))
+            row.source_path, row.content_hash = rel, loaded.content_hash
+            session.flush()
+            self._redirects(session, "video", "", [s for s in spec.previous_slugs if s != row.slug], row.id)
+            versions.bump_catalogue(session)
+            return "created" if created else "updated"
+
+        self._item(f"video {loaded.slug}", loaded, apply)
+
+    @staticmethod
+    def _episode_ref(session: Session, ref: str, rel: str) -> Episode:
+        show_slug, _, episode_slug = ref.partition("/")
+        episode = session.scalar(select(Episode).join(Show).where(Show.slug == show_slug, Episode.slug == episode_slug))
+        if episode is None:
+            raise ContentError(
+                rel, f"episode: '{ref}' is not an episode (write show-slug/episode-slug)", field="episode"
+            )
+        return episode
+
+    # -- removals ------------------------------------------------------------------------------------------------
+
+    def unpublish_removed(self) -> None:
+        """Items whose file is gone: episodes and videos are unpublished (GUID kept), shows lose their episodes."""
+        seen = self.tree.seen_paths
+        with self.database.session() as session:
+            for episode in session.scalars(select(Episode).where(Episode.source_path.is_not(None))):
+                if episode.source_path in seen or episode.status == Status.unpublished:
+                    continue
+                if episode.status == Status.draft:
+                    continue
+                episode.status = Status.unpublished
+                episode.content_hash = None
+                versions.touch(session, episode.show)
+                self.report.unpublished.append(f"episode {episode.show.slug}/{episode.slug}")
+            for video in session.scalars(select(Video).where(Video.source_path.is_not(None))):
+                if video.source_path in seen or video.status == Status.unpublished:
+                    continue
+                video.status = Status.unpublished
+                video.content_hash = None
+                versions.bump_catalogue(session)
+                self.report.unpublished.append(f"video {video.slug}")
+
+    def run(self) -> SyncReport:
+        for project in self.tree.projects:
+            self.project(project)
+        for person in self.tree.people:
+            self.person(person)
+        for show in self.tree.shows:
+            self.show(show)
+        for episode in self.tree.episodes:
+            self.episode(episode)
+        for video in self.tree.videos:
+            self.video(video)
+        self.unpublish_removed()
+        return self.report
+
+
+def _recognise_video(url: str | None, rel: str) -> tuple[str | None, str | None, str | None, int | None]:
+    if not url:
+        return None, None, None, None
+    from . import providers
+
+    try:
+        found = providers.recognise(url)
+    except CatalogueError as exc:
+        raise ContentError(rel, f"url: {exc.message}", field="url") from None
+    return found.provider, found.provider_id, found.canonical_url, found.start_seconds
+
+
+def sync_folder(database: Database, settings: Settings, storage: Any, root: Path) -> SyncReport:
+    tree = load_tree(root)
+    report = Syncer(database, settings, storage, tree).run()
+    log.info("sync %s: %d changes, %d errors", root, report.changes, len(report.errors))
+    return report
+
+
+def catalogue_is_empty(database: Database) -> bool:
+    with database.session() as session:
+        return session.scalar(select(Show.id).limit(1)) is None
+
+
+__all__ = ["SyncReport", "sync_folder", "catalogue_is_empty", "podcast_guid_for", "episode_guid_for", "utcnow"]

@@ -1,0 +1,131 @@
+"""Operator commands: serve, sync the text catalogue, list shows and episodes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import state
+
+
+def _open():  # type: ignore[no-untyped-def]
+    from ..db import Database
+    from ..storage import create_storage
+
+    settings = state.settings()
+    database = Database(settings)
+    database.migrate()
+    return settings, database, create_storage(settings)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Worker processes (they share the database and its caches stay coherent)."),
+    seed: bool = typer.Option(True, help="Load the seeded catalogue (episodes/) when the database is empty."),
+) -> None:
+    """Serve the catalogue over HTTP; on an empty database, load the seeded catalogue first."""
+    import os
+
+    import uvicorn
+
+    from ..catalogue.sync import catalogue_is_empty, sync_folder
+
+    with state.errors_as_messages():
+        settings, database, storage = _open()
+        storage.cleanup_temp(older_than_seconds=0)
+        if seed and catalogue_is_empty(database) and settings.content_dir.is_dir():
+            report = sync_folder(database, settings, storage, settings.content_dir)
+            typer.echo(f"seeded the catalogue from {settings.content_dir}: {report.changes} items")
+            for error in report.errors:
+                typer.echo(f"warning: {error.message}", err=True)
+        database.dispose()
+    # Workers rebuild Settings from the environment; make CLI-derived values visible to them.
+    os.environ.setdefault("MEDIA_CATALOGUE_DATA_DIR", str(settings.data_dir))
+    uvicorn.run(
+        "media_catalogue.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def sync(
+    folder: Path = typer.Argument(None, help="The catalogue folder (default: the configured content_dir)."),
+) -> None:
+    """Load the text catalogue: idempotent; reports each invalid file with its line and still loads the others."""
+    from ..catalogue.sync import sync_folder
+
+    with state.errors_as_messages():
+        settings, database, storage = _open()
+        report = sync_folder(database, settings, storage, folder or settings.content_dir)
+    for label in report.created:
+        typer.echo(f"created   {label}")
+    for label in report.updated:
+        typer.echo(f"updated   {label}")
+    for label in report.unpublished:
+        typer.echo(f"unpublished {label} (its GUID stays reserved)")
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    for error in report.errors:
+        typer.echo(f"error: {error.message}", err=True)
+    typer.echo(
+        f"{report.changes} changes ({len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unpublished)} unpublished), {report.unchanged} unchanged, {len(report.errors)} errors"
+    )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def shows() -> None:
+    """List the shows with their language, episode count and feed URL."""
+    from ..catalogue import queries
+    from ..urls import UrlPlan
+
+    with state.errors_as_messages():
+        settings, database, _ = _open()
+        urls = UrlPlan(settings)
+        table = Table("slug", "title", "lang", "episodes", "feed")
+        with database.session() as session:
+            for show in queries.list_shows(session):
+                count = queries.count_live_episodes(session, show=show)
+                table.add_row(show.slug, show.title, show.language, str(count), urls.feed(show.slug))
+    Console().print(table)
+
+
+def episodes(show: str = typer.Argument(..., help="Show slug.")) -> None:
+    """List a show's episodes, newest first, with status and duration."""
+    from sqlalchemy import select
+
+    from ..catalogue import queries
+    from ..catalogue.models import Episode
+
+    with state.errors_as_messages():
+        _, database, _ = _open()
+        table = Table("slug", "title", "status", "published", "duration", "guid")
+        with database.session() as session:
+            found = queries.get_show(session, show)
+            rows = session.scalars(
+                select(Episode).where(Episode.show_id == found.id).order_by(Episode.published_at.desc())
+            )
+            for episode in rows:
+                media = episode.primary_media
+                duration = f"{media.duration_ms // 1000}s" if media and media.duration_ms else "-"
+                published = episode.published_at.isoformat() if episode.published_at else "-"
+                table.add_row(
+                    episode.slug, episode.title, episode.status.value, published, duration, episode.guid or "-"
+                )
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(sync)
+    app.command()(shows)
+    app.command()(episodes)

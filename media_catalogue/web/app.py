@@ -1,0 +1,130 @@
+"""The FastAPI application: built by create_app(settings), never at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..catalogue.queries import Moved
+from ..config import Settings
+from ..db import Database
+from ..errors import CatalogueError
+from ..storage import create_storage
+from ..urls import UrlPlan
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path in ("/oembed", "/healthz")
+
+
+def _error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"ok": False, "error": body}, status_code=status)
+    renderer = getattr(request.app.state, "render_error", None)
+    if renderer is not None:
+        return renderer(request, status, body)  # type: ignore[no-any-return]
+    from html import escape
+
+    page = (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{status}</title>"
+        f"<h1>{status}</h1><p>{escape(body.get('message', ''))}</p><p><a href='/'>Home</a></p></html>"
+    )
+    return HTMLResponse(page, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CatalogueError)
+    async def catalogue_error(request: Request, exc: CatalogueError) -> Response:
+        return _error_response(request, exc.status, exc.as_dict())
+
+    @app.exception_handler(Moved)
+    async def moved(request: Request, exc: Moved) -> Response:
+        # The old slug is the last path segment that differs; replace it and keep the rest of the path.
+        old = request.path_params
+        path = request.url.path
+        for value in old.values():
+            if isinstance(value, str) and value != exc.new_slug and f"/{value}" in path:
+                head, _, tail = path.rpartition(f"/{value}")
+                path = f"{head}/{exc.new_slug}{tail}"
+                break
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(path + query, status_code=301)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        field = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
+        body = {"code": "invalid_request", "message": f"{field or 'request'}: {first.get('msg', 'invalid value')}"}
+        if field:
+            body["field"] = field
+        return _error_response(request, 422, body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+        body = {"code": codes.get(exc.status_code, "http_error"), "message": str(exc.detail)}
+        response = _error_response(request, exc.status_code, body)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    database = database or Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database.migrate()
+        app.state.storage.cleanup_temp(older_than_seconds=3600)
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="media-catalogue",
+        version=__version__,
+        description="Podcasts, episodes and videos of the catalogue. Reads are public; writes need a staff identity.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.storage = create_storage(settings)
+    app.state.urls = UrlPlan(settings)
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if "content-security-policy" not in headers:
+            ancestors = "*" if request.url.path.startswith("/embed/") else "'self'"
+            headers["Content-Security-Policy"] = (
+                "default-src 'self'; img-src 'self' data:; media-src 'self' https:; style-src 'self' 'unsafe-inline'; "
+                f"script-src 'self' 'unsafe-inline'; frame-src 'self'; frame-ancestors {ancestors}; base-uri 'self'"
+            )
+        return response
+
+    from .api import router as api_router
+    from .feeds import router as feeds_router
+    from .health import router as health_router
+
+    app.include_router(health_router)
+    app.include_router(api_router, prefix="/api")
+    app.include_router(feeds_router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for `uvicorn --factory` (several workers each build their own app from the same environment)."""
+    return create_app(Settings())

@@ -1,0 +1,5 @@
+"""RSS feed routes (filled in by the feeds work)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
