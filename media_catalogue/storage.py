@@ -211,13 +211,14 @@ class LocalStorage(_TempFiles):
             raise StorageError(f"cannot write {key}: {exc.strerror or exc}") from exc
         temp = Path(name)
         try:
-            with open(fd, "wb", buffering=0) as out:
+            with open(fd, "wb", buffering=_COPY_BUFFER) as out:
                 for chunk in chunks:  # exceptions from the producer propagate unchanged
                     try:
                         out.write(chunk)
                     except OSError as exc:
                         raise StorageError(f"cannot write {key}: {exc.strerror or exc}") from exc
                 try:
+                    out.flush()
                     os.fsync(out.fileno())
                 except OSError as exc:
                     raise StorageError(f"cannot write {key}: {exc.strerror or exc}") from exc
@@ -472,9 +473,9 @@ class S3Storage(_TempFiles):
         return stored
 
     def put_file(self, key: str, source: Path, *, content_type: str) -> StoredObject:
+        from boto3.exceptions import S3UploadFailedError
         from boto3.s3.transfer import TransferConfig
         from botocore.exceptions import BotoCoreError, ClientError
-        from s3transfer.exceptions import S3UploadFailedError
 
         full = self._full(key)
         config = TransferConfig(

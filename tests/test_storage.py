@@ -457,3 +457,17 @@ def test_storage_operations_validate_keys(storage: Storage, key: str) -> None:
     ):
         with pytest.raises(Invalid):
             operation()
+
+
+def test_s3_errors_become_storage_errors(s3_settings: Settings, tmp_path: Path) -> None:
+    storage = create_storage(s3_settings.model_copy(update={"storage_url": "s3://mc-no-such-bucket/media"}))
+    source = tmp_path / "a.mp3"
+    source.write_bytes(pattern(6 * MiB))
+    with pytest.raises(StorageError):
+        storage.put_file("a.mp3", source, content_type="audio/mpeg")
+    with pytest.raises(StorageError):
+        storage.put_stream("a.mp3", chunked(pattern(12 * MiB)), content_type="audio/mpeg")
+    with pytest.raises(StorageError):
+        list(storage.iter_keys())
+    with pytest.raises(StorageError):  # a missing bucket is a configuration problem, not a missing object
+        storage.open("a.mp3")
