@@ -289,7 +289,8 @@ def _load_yaml(text: str, rel: str, line_offset: int = 0) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        # The context mark is where the broken construct began (an unclosed bracket's line), the most useful place.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 + line_offset if mark else None
         raise ContentError(rel, f"not valid YAML: {exc.problem}", line=line) from None
 

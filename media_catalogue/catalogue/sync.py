@@ -310,9 +310,11 @@ class Syncer:
 
     def _media(self, session: Session, episode: Episode, loaded: Loaded[EpisodeSpec], rel: str) -> None:
         """Ingest the episode's files when their bytes changed; otherwise re-tag so the tags follow the metadata."""
+        spec = loaded.spec
+        if not (spec.audio or spec.video or spec.transcripts or episode.media_files):
+            return
         from .. import ingest
 
-        spec = loaded.spec
         changed = False
         for role, ref in (("primary", spec.audio), ("video", spec.video)):
             if not ref:

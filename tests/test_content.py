@@ -1,0 +1,90 @@
+"""Reading episodes/ files: valid trees load, every problem names the file, the line and the field."""
+
+from pathlib import Path
+
+import pytest
+
+from media_catalogue.catalogue.models import DatePrecision
+from media_catalogue.config import PROJECT_ROOT
+from media_catalogue.content import load_tree, parse_published
+from media_catalogue.errors import ContentError
+from tests.catalogue_fixtures import EPISODE, make_catalogue, write
+
+
+def test_loads_a_valid_tree(tmp_path: Path) -> None:
+    tree = load_tree(make_catalogue(tmp_path))
+    assert tree.errors == []
+    assert {s.slug for s in tree.shows} == {"match-en", "match-nl"}
+    assert {(e.scope, e.slug) for e in tree.episodes} >= {("match-en", "global-race-for-talent")}
+    episode = next(e for e in tree.episodes if e.slug == "global-race-for-talent")
+    assert episode.spec.number == 2 and episode.body.startswith("Belgium is a **pioneer**")
+    assert [p.person for p in episode.spec.people] == ["sammy-mahdi", "hans-maertens"]
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "line", "fragment"),
+    [
+        ("number: 2", "number: two", 3, "number"),
+        ("season: 1", "seasonn: 1", 4, "unknown key"),
+        ("published: 2022-01-15T10:00:00+01:00", "published: 15/01/2022", None, "not a date"),
+        ("{person: sammy-mahdi, role: guest}", "{person: sammy-mahdi, role: star}", 8, "unknown role 'star'"),
+        ("enclosure_url: https://cdn", "enclosure_url: cdn", 10, "not an absolute http(s) URL"),
+        ('title: "The global race for talent"', "title: [unclosed", 2, "not valid YAML"),
+    ],
+)
+def test_errors_name_file_line_and_field(
+    tmp_path: Path, replace: str, by: str, line: int | None, fragment: str
+) -> None:
+    make_catalogue(tmp_path)
+    assert replace in EPISODE
+    write(tmp_path, "match-en/global-race-for-talent.md", EPISODE.replace(replace, by))
+    tree = load_tree(tmp_path)
+    if "published" in replace:
+        # Dates are checked against the show's time zone when the episode is applied; parse directly here.
+        with pytest.raises(ContentError) as caught:
+            parse_published("15/01/2022", "Europe/Brussels", "match-en/global-race-for-talent.md")
+        error = caught.value
+    else:
+        [error] = tree.errors
+    assert error.path == "match-en/global-race-for-talent.md"
+    assert fragment in error.message
+    if line:
+        assert error.line == line, error.message
+        assert f"global-race-for-talent.md:{line}:" in error.message
+    # The other files still load.
+    assert any(s.slug == "match-nl" for s in tree.shows)
+
+
+def test_missing_front_matter_and_bad_file_names(tmp_path: Path) -> None:
+    make_catalogue(tmp_path)
+    write(tmp_path, "match-en/no-front-matter.md", "Just text.\n")
+    write(tmp_path, "match-en/Bad Name.md", EPISODE)
+    messages = sorted(error.message for error in load_tree(tmp_path).errors)
+    assert any("Bad Name.md" in m and "not a slug" in m for m in messages)
+    assert any("no-front-matter.md:1" in m and "missing front matter" in m for m in messages)
+
+
+def test_missing_required_show_key(tmp_path: Path) -> None:
+    make_catalogue(tmp_path)
+    write(tmp_path, "match-nl/show.yaml", "title: X\nlanguage: nl\n")
+    [error] = load_tree(tmp_path).errors
+    assert error.path == "match-nl/show.yaml" and "this key is required" in error.message
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "iso"),
+    [
+        ("2021-09", DatePrecision.month, "2021-09-01T00:00:00+02:00"),
+        ("2022", DatePrecision.year, "2022-01-01T00:00:00+01:00"),
+        ("2021-05-31T10:00:00+02:00", DatePrecision.day, "2021-05-31T10:00:00+02:00"),
+    ],
+)
+def test_published_keeps_what_the_source_knows(value: str, precision: DatePrecision, iso: str) -> None:
+    when, found = parse_published(value, "Europe/Brussels", "x.md")
+    assert found == precision and when is not None and when.isoformat() == iso
+
+
+def test_the_seeded_catalogue_loads_without_errors() -> None:
+    tree = load_tree(PROJECT_ROOT / "episodes")
+    assert [error.message for error in tree.errors] == []
+    assert len(tree.shows) >= 6

@@ -1,0 +1,138 @@
+"""Sync of the text catalogue into the database: idempotence, edits, removals, broken files, renames, GUIDs."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from media_catalogue.catalogue.models import Episode, Show, SlugRedirect, Status, Video
+from media_catalogue.catalogue.sync import SyncReport, podcast_guid_for, sync_folder
+from media_catalogue.config import Settings
+from media_catalogue.db import Database
+from media_catalogue.storage import create_storage
+from tests.catalogue_fixtures import EPISODE, FIRST_STEPS, make_catalogue, write
+
+
+def run_sync(database: Database, settings: Settings, root: Path) -> SyncReport:
+    return sync_folder(database, settings, create_storage(settings), root)
+
+
+def episode(database: Database, show: str, slug: str) -> Episode:
+    with database.session() as session:
+        found = session.scalar(select(Episode).join(Show).where(Show.slug == show, Episode.slug == slug))
+        assert found is not None
+        session.expunge(found)
+        return found
+
+
+def test_first_sync_loads_everything_and_second_changes_nothing(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    first = run_sync(database, settings, root)
+    assert first.errors == []
+    assert "show match-en" in first.created and "episode match-en/global-race-for-talent" in first.created
+    assert "video rob-de-lobel-presenting-match" in first.created
+    second = run_sync(database, settings, root)
+    assert second.changes == 0 and second.errors == []
+    assert second.unchanged == len(first.created)
+
+    with database.session() as session:
+        show = session.scalar(select(Show).where(Show.slug == "match-en"))
+        assert show is not None
+        assert show.podcast_guid == podcast_guid_for("https://podcasts.example.org/feeds/match-en.xml")
+        assert show.project is not None and show.project.slug == "match"
+        assert show.season_name(1) == "Talent partnerships"
+        video = session.scalar(select(Video).where(Video.slug == "rob-de-lobel-presenting-match"))
+        assert video is not None and (video.provider, video.provider_id) == ("youtube", "5qvz8YyPNdg")
+        assert video.published_on is not None and video.published_on.isoformat() == "2021-06-01"
+    loaded = episode(database, "match-en", "global-race-for-talent")
+    assert loaded.status == Status.published and loaded.guid
+    assert loaded.published_at is not None and loaded.published_at.isoformat() == "2022-01-15T09:00:00+00:00"
+
+
+def test_edit_updates_the_item_and_keeps_its_guid(database: Database, settings: Settings, tmp_path: Path) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    run_sync(database, settings, root)
+    before = episode(database, "match-en", "global-race-for-talent")
+    write(root, "match-en/global-race-for-talent.md", EPISODE.replace("The global race for talent", "A new title"))
+    report = run_sync(database, settings, root)
+    assert report.updated == ["episode match-en/global-race-for-talent"] and report.changes == 1
+    after = episode(database, "match-en", "global-race-for-talent")
+    assert after.title == "A new title" and after.guid == before.guid
+
+
+def test_removed_file_unpublishes_and_keeps_the_guid_reserved(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    run_sync(database, settings, root)
+    guid = episode(database, "match-en", "first-steps").guid
+    (root / "match-en/first-steps.md").unlink()
+    report = run_sync(database, settings, root)
+    assert report.unpublished == ["episode match-en/first-steps"]
+    gone = episode(database, "match-en", "first-steps")
+    assert gone.status == Status.unpublished and gone.guid == guid
+    assert run_sync(database, settings, root).changes == 0
+    # Restoring the file brings the episode back with the same GUID: no duplicate in any app.
+    write(root, "match-en/first-steps.md", FIRST_STEPS)
+    run_sync(database, settings, root)
+    back = episode(database, "match-en", "first-steps")
+    assert back.status == Status.published and back.guid == guid
+
+
+def test_broken_file_is_reported_and_the_rest_loads(database: Database, settings: Settings, tmp_path: Path) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    run_sync(database, settings, root)
+    write(root, "match-en/global-race-for-talent.md", EPISODE.replace("number: 2", "number: [2"))
+    write(root, "match-nl/new-episode.md", EPISODE.replace("The global race for talent", "Nieuw"))
+    write(root, "match-nl/bad-person.md", EPISODE.replace("sammy-mahdi", "nobody-known"))
+    report = run_sync(database, settings, root)
+    messages = [error.message for error in report.errors]
+    assert any(m.startswith("match-en/global-race-for-talent.md:3: not valid YAML") for m in messages), messages
+    assert any("match-nl/bad-person.md" in m and "'nobody-known' is not in people.yaml" in m for m in messages)
+    assert report.created == ["episode match-nl/new-episode"]
+    # The broken file's episode keeps what it had: an invalid edit never unpublishes.
+    kept = episode(database, "match-en", "global-race-for-talent")
+    assert kept.status == Status.published and kept.number == 2
+    with database.session() as session:
+        assert session.scalar(select(Episode).where(Episode.slug == "bad-person")) is None
+
+
+def test_rename_with_previous_slugs_redirects_and_keeps_guid(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    run_sync(database, settings, root)
+    guid = episode(database, "match-en", "global-race-for-talent").guid
+    (root / "match-en/global-race-for-talent.md").unlink()
+    renamed = EPISODE.replace("number: 2", "number: 2\nprevious_slugs: [global-race-for-talent]")
+    write(root, "match-en/race-for-talent.md", renamed)
+    report = run_sync(database, settings, root)
+    assert report.errors == [] and report.unpublished == []
+    moved = episode(database, "match-en", "race-for-talent")
+    assert moved.guid == guid and moved.status == Status.published
+    with database.session() as session:
+        redirect = session.scalar(select(SlugRedirect).where(SlugRedirect.old_slug == "global-race-for-talent"))
+        assert redirect is not None and redirect.target_id == moved.id
+
+
+def test_guid_change_in_a_file_is_refused(database: Database, settings: Settings, tmp_path: Path) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    run_sync(database, settings, root)
+    write(root, "match-en/first-steps.md", EPISODE.replace("number: 2", "number: 1\nguid: something-else"))
+    report = run_sync(database, settings, root)
+    assert any("GUID never changes" in error.message for error in report.errors)
+
+
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
+def test_drafts_get_no_guid_until_published(
+    database: Database, settings: Settings, tmp_path: Path, status: str
+) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    write(root, "match-en/later.md", EPISODE.replace("number: 2", f"number: 3\nstatus: {status}"))
+    run_sync(database, settings, root)
+    assert episode(database, "match-en", "later").guid is None
+    write(root, "match-en/later.md", EPISODE.replace("number: 2", "number: 3\nstatus: published"))
+    run_sync(database, settings, root)
+    assert episode(database, "match-en", "later").guid
