@@ -16,7 +16,7 @@ from media_catalogue.config import Settings
 from media_catalogue.db import Database, make_engine
 
 PG_URL = os.environ.get("MEDIA_CATALOGUE_TEST_DATABASE_URL")
-_LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0", ""}
+_LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost", "0.0.0.0", ""}  # noqa: S104
 
 
 @pytest.fixture(autouse=True)
