@@ -62,6 +62,9 @@ class Status(enum.StrEnum):
     unpublished = "unpublished"
 
 
+LIVE_STATUSES = (Status.published, Status.scheduled)
+
+
 class EpisodeType(enum.StrEnum):
     full = "full"
     trailer = "trailer"
@@ -257,10 +260,13 @@ class Episode(Base):
         return [m for m in self.media_files if m.role != "primary"]
 
     def is_live(self, now: datetime | None = None) -> bool:
-        """Listed in feeds and pages: published, not deleted, and its time has come."""
+        """Listed in feeds and pages: published or scheduled, not deleted, and its time has come.
+
+        A scheduled episode goes live by the clock alone: no job or request has to flip it, so feeds, pages and
+        the catalogue-wide feed agree at the same instant, also right after a restart."""
         now = now or utcnow()
         return (
-            self.status == Status.published
+            self.status in LIVE_STATUSES
             and self.deleted_at is None
             and self.published_at is not None
             and self.published_at <= now

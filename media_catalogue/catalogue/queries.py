@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Gone, NotFound
-from .models import Credit, Episode, Person, Project, Show, SlugRedirect, Status, Video, utcnow
+from .models import LIVE_STATUSES, Credit, Episode, Person, Project, Show, SlugRedirect, Status, Video, utcnow
 
 T = TypeVar("T")
 
@@ -39,9 +39,9 @@ def _episode_loading() -> list[object]:
 
 
 def live_filter(statement: Select[tuple[Episode]], now: datetime | None = None) -> Select[tuple[Episode]]:
-    """Published, not deleted, and its publication time has passed: the only episodes the public sees."""
+    """Published or scheduled, not deleted, and its time has passed: the only episodes the public sees."""
     return statement.where(
-        Episode.status == Status.published,
+        Episode.status.in_(LIVE_STATUSES),
         Episode.deleted_at.is_(None),
         Episode.published_at.is_not(None),
         Episode.published_at <= (now or utcnow()),
@@ -80,7 +80,7 @@ def next_scheduled_time(session: Session, *, now: datetime | None = None) -> dat
     """When the next published-but-future episode goes live: caches built before then must be rebuilt at it."""
     return session.scalar(
         select(func.min(Episode.published_at)).where(
-            Episode.status.in_([Status.published, Status.scheduled]),
+            Episode.status.in_(LIVE_STATUSES),
             Episode.deleted_at.is_(None),
             Episode.published_at > (now or utcnow()),
         )

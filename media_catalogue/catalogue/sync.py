@@ -35,6 +35,7 @@ from ..errors import CatalogueError, ContentError
 from ..urls import UrlPlan
 from . import versions
 from .models import (
+    LIVE_STATUSES,
     Credit,
     Episode,
     EpisodeType,
@@ -278,7 +279,7 @@ class Syncer:
             row.external_enclosure_url = spec.enclosure_url
             row.external_enclosure_length = spec.enclosure_length
             row.external_enclosure_type = spec.enclosure_type
-            if status == Status.published and row.guid is None:
+            if status in LIVE_STATUSES and row.guid is None:
                 first_slug = spec.previous_slugs[0] if spec.previous_slugs else loaded.slug
                 row.guid = spec.guid or episode_guid_for(show, first_slug)
             row.chapters = self._chapters(loaded.path, spec.chapters, rel) if spec.chapters else None
