@@ -70,7 +70,7 @@ def _youtube(url: str, host: str, path: str, query: dict[str, list[str]]) -> Pro
             video_id = parts[1]
     if not video_id or not _YOUTUBE_ID.match(video_id):
         raise _refuse(url, "is not a link to one YouTube video")
-    start = _seconds((query.get("t") or query.get("start") or [None])[0])
+    start = _seconds((query.get("t") or query.get("start") or [""])[0])
     return ProviderVideo("youtube", video_id, f"https://www.youtube.com/watch?v={video_id}", start)
 
 

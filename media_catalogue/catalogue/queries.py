@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -38,7 +38,7 @@ def _episode_loading() -> list[object]:
     ]
 
 
-def live_filter(statement: Select[tuple[Episode]], now: datetime | None = None) -> Select[tuple[Episode]]:
+def live_filter(statement: Select[Any], now: datetime | None = None) -> Select[Any]:
     """Published or scheduled, not deleted, and its time has passed: the only episodes the public sees."""
     return statement.where(
         Episode.status.in_(LIVE_STATUSES),
