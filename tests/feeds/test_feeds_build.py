@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from datetime import UTC, datetime, timedelta
@@ -11,9 +10,8 @@ from typing import Any
 
 import feedparser
 import lxml.html
-import podcastparser
 import pytest
-from feed_catalogue import NOW, Factory
+from feed_catalogue import NOW, Factory, podcastparser_read
 from lxml import etree
 from sqlalchemy.orm import Session
 
@@ -27,14 +25,6 @@ from media_catalogue.feeds.podcast_ns import PODCAST_NS
 GOLDEN = Path(__file__).parent / "golden"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 P20 = f"{{{PODCAST_NS}}}"
-# podcastparser 0.6.11 only knows the podcast namespace under its old GitHub URI; the official URI is what apps
-# and Apple's validator expect, so the feed uses it and the test shows podcastparser the same elements under the
-# URI it knows.
-_PODCASTPARSER_NS = b"https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
-
-
-def podcastparser_read(data: bytes, url: str = "https://podcasts.example.org/feeds/x.xml") -> dict[str, Any]:
-    return podcastparser.parse(url, io.BytesIO(data.replace(PODCAST_NS.encode(), _PODCASTPARSER_NS)))  # type: ignore[no-any-return]
 
 
 def rich_show(make: Factory) -> tuple[Show, Show, list[Episode]]:
