@@ -1,0 +1,37 @@
+"""Fixtures of the staff tests: the seeded test catalogue, one account per role, the app and API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from staff_helpers import PASSWORD, StaffWorld
+
+from media_catalogue.catalogue import accounts  # noqa: F401 - complete metadata
+from media_catalogue.config import Settings
+from media_catalogue.db import Database
+
+
+@pytest.fixture
+def world(database: Database, settings: Settings, tmp_path: Path) -> StaffWorld:
+    return StaffWorld.build(database, settings, tmp_path / "content")
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
+    from media_catalogue.web.app import create_app
+
+    return create_app(settings, database=database)
+
+
+@pytest.fixture
+def client(app, world: StaffWorld) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="https://testserver") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
