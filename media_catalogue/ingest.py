@@ -242,7 +242,7 @@ def _sibling_channels(session: Session, episode: Episode, role: str) -> set[int]
         )
         .distinct()
     )
-    return {int(c) for c in rows}
+    return {int(c) for c in rows if c is not None}
 
 
 def attach_media(
@@ -372,9 +372,10 @@ def _retag(session: Session, storage: Storage, settings: Settings, episode: Epis
                 progress=None,
             )
         else:
-            stored, sha = _retag_copy(storage, path, key, media, data)
-            if stored is None:
+            copied, sha = _retag_copy(storage, path, key, media, data)
+            if copied is None:
                 return False
+            stored = copied
     try:
         pending.obsolete(session, storage, media.storage_key)
         media.storage_key, media.byte_length, media.sha256 = key, stored.size, sha

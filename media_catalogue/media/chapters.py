@@ -60,7 +60,7 @@ def parse_chapters(data: bytes | str | list[Any] | dict[str, Any]) -> list[dict[
         where = f"chapter {index}"
         if not isinstance(item, dict):
             raise _fail(f"{where} must be an object")
-        start = item.get("startTime")
+        start: Any = item.get("startTime")
         if not _is_number(start) or start < 0:
             raise _fail(f"{where}: startTime must be a number of seconds, 0 or more")
         if previous is not None and start <= previous:

@@ -107,7 +107,7 @@ def _probe_mp3(fileobj: BinaryIO, size: int) -> ProbeResult:
         audio = MP3(fileobj)
     except MutagenError as error:
         raise corrupt(f"the MP3 could not be read ({error})") from None
-    info = audio.info
+    info: Any = audio.info
     # mutagen counts Xing/VBRI frames minus the LAME encoder delay and padding; without such a header it
     # estimates from the byte length, which is exact for CBR
     duration_ms = int(round(info.length * 1000))
@@ -217,7 +217,7 @@ def _probe_mp4(fileobj: BinaryIO, size: int, extension_hint: str | None) -> Prob
     except MutagenError as error:
         raise corrupt(f"the MP4 could not be read ({error})") from None
     video_codec, width, height = _video_track(fileobj, atoms)
-    info = media.info
+    info: Any = media.info
     if not info.codec and video_codec is None:
         raise not_media("an MP4 container without an audio track")
     if info.codec and not info.codec.startswith("mp4a"):
@@ -241,7 +241,7 @@ def _probe_mp4(fileobj: BinaryIO, size: int, extension_hint: str | None) -> Prob
         width=width,
         height=height,
     )
-    tags = media.tags or {}
+    tags: Any = media.tags or {}
     for key, name in (
         ("\xa9nam", "title"),
         ("\xa9ART", "artist"),
@@ -306,7 +306,7 @@ def _probe_ogg(fileobj: BinaryIO, size: int, head: bytes) -> ProbeResult:
         media: OggOpus | OggVorbis = OggOpus(fileobj) if opus else OggVorbis(fileobj)
     except MutagenError as error:
         raise corrupt(f"the Ogg stream could not be read ({error})") from None
-    info = media.info
+    info: Any = media.info
     duration_ms = int(round(info.length * 1000))
     bitrate = getattr(info, "bitrate", None) or (size * 8000 // duration_ms if duration_ms else None)
     result = ProbeResult(
@@ -317,7 +317,7 @@ def _probe_ogg(fileobj: BinaryIO, size: int, head: bytes) -> ProbeResult:
         sample_rate=48000 if opus else info.sample_rate,
         channels=info.channels,
     )
-    comments = media.tags or {}
+    comments: Any = media.tags or {}
     for key, name in (
         ("title", "title"),
         ("artist", "artist"),
