@@ -247,7 +247,7 @@ def _apply(session: Session, episode: Episode, fields: EpisodeFields, sent: set[
             person = session.scalar(select(Person).where(Person.slug == credit.person))
             if person is None:
                 raise Invalid(f"'{credit.person}' is not a person of the catalogue; add them first.", field="people")
-            credits.append(Credit(person=person, role=credit.role.strip(), position=position))
+            credits.append(Credit(person_id=person.id, role=credit.role.strip(), position=position))
         episode.credits.clear()
         session.flush()
         episode.credits.extend(credits)
