@@ -17,6 +17,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .catalogue.models import DatePrecision, Episode, MediaFile, Transcript
+from .catalogue.models import DatePrecision, Episode, MediaFile, Show, Transcript
 from .catalogue.versions import touch
 from .config import Settings
 from .errors import MediaRejected, NotFound
@@ -45,6 +46,7 @@ __all__ = [
     "attach_transcript",
     "parse_chapters",
     "probe_source",
+    "remove_orphans",
     "retag_episode",
     "store_artwork",
 ]
@@ -478,3 +480,28 @@ def attach_transcript(
         raise
     pending.written(session, storage, key)
     return row
+
+
+# --- crash leftovers ----------------------------------------------------------------------------------------------
+
+
+def remove_orphans(session: Session, storage: Storage, *, older_than_seconds: float = 3600) -> list[str]:
+    """Delete stored media, transcript and artwork objects that no row points to: what a process killed between
+    the durable write and the commit leaves behind. Objects younger than `older_than_seconds` are kept, since an
+    ingest in another process may be about to commit them. Returns the keys removed."""
+    referenced = set(session.scalars(select(MediaFile.storage_key)))
+    referenced |= set(session.scalars(select(Transcript.storage_key)))
+    referenced |= {k for k in session.scalars(select(Show.artwork_key)) if k}
+    referenced |= {k for k in session.scalars(select(Episode.artwork_key)) if k}
+    cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
+    removed = []
+    for prefix in ("episodes/", "transcripts/", "artwork/"):
+        for key in list(storage.iter_keys(prefix)):
+            if key in referenced:
+                continue
+            stat = storage.stat(key)
+            if stat is None or (stat.last_modified is not None and stat.last_modified > cutoff):
+                continue
+            pending.discard(storage, key)
+            removed.append(key)
+    return removed

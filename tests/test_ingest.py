@@ -469,3 +469,19 @@ def test_episode_model_relationship_holds_the_row(session: Session, storage: Sto
     loaded = session.get(Episode, episode.id)
     assert loaded is not None and loaded.primary_media is not None
     assert loaded.primary_media.storage_key in stored_keys(storage)
+
+
+def test_remove_orphans_deletes_only_unreferenced_old_objects(
+    session: Session, storage: Storage, settings: Settings
+) -> None:
+    art = ingest.store_artwork(storage, settings, io.BytesIO(artwork_bytes(1400)), filename="c.jpg")
+    episode = add_episode(session, artwork_key=art)
+    kept = ingest.attach_media(session, storage, settings, episode, fixture("cbr-id3v24.mp3"), filename="a.mp3")
+    session.commit()
+    # what a process killed between the durable write and the commit leaves behind
+    storage.put_bytes(f"episodes/{episode.id}/0123456789abcdef0123.mp3", b"orphan", content_type="audio/mpeg")
+    storage.put_bytes("artwork/0123456789abcdef0123.jpg", b"orphan", content_type="image/jpeg")
+    assert ingest.remove_orphans(session, storage, older_than_seconds=3600) == []  # too young: maybe in flight
+    removed = ingest.remove_orphans(session, storage, older_than_seconds=-1)
+    assert sorted(removed) == ["artwork/0123456789abcdef0123.jpg", f"episodes/{episode.id}/0123456789abcdef0123.mp3"]
+    assert sorted(stored_keys(storage)) == sorted([art, kept.media_file.storage_key])
