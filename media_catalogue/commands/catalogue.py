@@ -32,11 +32,17 @@ def serve(
 
     import uvicorn
 
+    from .. import ingest
     from ..catalogue.sync import catalogue_is_empty, sync_folder
 
     with state.errors_as_messages():
         settings, database, storage = _open()
+        # Leftovers of a killed process: temp files, and objects written but never committed.
         storage.cleanup_temp(older_than_seconds=0)
+        with database.session() as session:
+            removed = ingest.remove_orphans(session, storage, older_than_seconds=3600)
+        if removed:
+            typer.echo(f"removed {len(removed)} stored objects no catalogue row points to")
         if seed and catalogue_is_empty(database) and settings.content_dir.is_dir():
             report = sync_folder(database, settings, storage, settings.content_dir)
             typer.echo(f"seeded the catalogue from {settings.content_dir}: {report.changes} items")
