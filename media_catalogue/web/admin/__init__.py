@@ -1,0 +1,15 @@
+"""The staff workspace under /admin/: server-rendered pages (Jinja2, progressive enhancement, no build step) that
+call the same services as the staff JSON API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import episodes, overview, signin
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+router.include_router(signin.router)
+router.include_router(overview.router)
+router.include_router(episodes.router)
+
+__all__ = ["router"]
