@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -53,6 +54,17 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     pass
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _drop_nul_characters(_mapper: Any, _connection: Any, target: Base) -> None:
+    """PostgreSQL text cannot hold U+0000 (SQLite can): drop it from every string so both databases accept the
+    same input, instead of one of them failing with a 500 on a pasted control character."""
+    for column in target.__table__.columns:
+        value = target.__dict__.get(column.key)
+        if isinstance(value, str) and "\x00" in value:
+            setattr(target, column.key, value.replace("\x00", ""))
 
 
 class Status(enum.StrEnum):
