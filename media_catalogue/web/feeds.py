@@ -17,6 +17,7 @@ import asyncio
 import gzip
 import hashlib
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,7 @@ router = APIRouter(tags=["feeds"])
 ALL_FEED_LIMIT = 100  # the catalogue-wide feed lists the newest episodes only
 _LAST_BUILD = re.compile(rb"<lastBuildDate>([^<]+)</lastBuildDate>")
 _VERSION_QUERY = select(CatalogueState.value).where(CatalogueState.key == CATALOGUE_KEY)
+_VERSION_SQL = "SELECT value FROM catalogue_state WHERE key = ?"
 
 Builder = Callable[[Session], bytes]
 
@@ -83,8 +85,20 @@ class FeedCache:
         self._locks: dict[str, asyncio.Lock] = {}
         self.builds = 0
         self.topics: dict[str, str] = {}  # key -> public feed URL, for WebSub pings
+        url = database.engine.url
+        database_file = url.database if url.get_backend_name() == "sqlite" else None
+        self._sqlite_path = database_file if database_file and database_file != ":memory:" else None
+        self._sqlite: sqlite3.Connection | None = None
 
     def catalogue_version(self) -> int:
+        """The one query per request. On SQLite a dedicated autocommit sqlite3 connection reads it in a few
+        microseconds (an SQLAlchemy pool checkout costs several times the query); elsewhere the engine's pool."""
+        if self._sqlite_path:
+            if self._sqlite is None:
+                self._sqlite = sqlite3.connect(self._sqlite_path, isolation_level=None, check_same_thread=False)
+                self._sqlite.execute("PRAGMA busy_timeout=10000")
+            row = self._sqlite.execute(_VERSION_SQL, (CATALOGUE_KEY,)).fetchone()
+            return int(row[0]) if row and row[0] is not None else 0
         with self.database.engine.connect() as connection:
             return int(connection.execute(_VERSION_QUERY).scalar() or 0)
 

@@ -36,6 +36,8 @@ def test_any_title_and_notes_give_well_formed_xml_that_round_trips(
     make: Factory, session: Session, settings: Settings, title: str, notes: str
 ) -> None:
     session.rollback()
+    if session.get_bind().dialect.name == "postgresql":  # PostgreSQL text cannot hold NUL at all
+        title, notes = title.replace("\x00", ""), notes.replace("\x00", "")
     show = make.show(title=f"Show {title}")
     make.episode(show, "the-episode", title=title, show_notes=notes, summary="")
     data = build_feed(show, list(show.episodes), settings, now=NOW)
