@@ -122,6 +122,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api")
     app.include_router(feeds_router)
+    from .public import install_public_site
+
+    install_public_site(app)
     from .staff_api import router as staff_api_router
 
     app.include_router(staff_api_router, prefix="/api")

@@ -1,0 +1,208 @@
+"""Search over titles, show notes, descriptions, people and transcripts of everything the public may see.
+
+The index is an SQLite FTS5 table in memory, one per worker process, rebuilt from the catalogue whenever the
+catalogue's content version changes (the same counter the page and feed caches use). Keeping it out of the catalogue
+database means no migration, no triggers and no write on the read side, and it works the same whether the catalogue
+lives in SQLite or PostgreSQL; at this catalogue's size (hundreds of items) a rebuild takes milliseconds. Diacritics
+are folded ("cisse" finds "Cissé") and every word is a prefix match ("migr" finds "migration").
+
+Where the Python build lacks FTS5, a plain scan over the same documents answers instead (same results, slower).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from ..text import plain_text
+from . import queries
+from .versions import catalogue_version
+
+# Relative weights of the indexed fields (bm25 column weights): a title match counts most, a transcript least.
+WEIGHTS = {"title": 10.0, "body": 3.0, "people": 5.0, "transcript": 1.0}
+_WORD = re.compile(r"\w+", re.UNICODE)
+_OPEN, _CLOSE = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # show | episode | video | person | project
+    path: str  # site path of its page
+    title: str
+    language: str | None
+    context: str  # what it belongs to (show title, project name...)
+    body: str
+    people: str
+    transcript: str
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    path: str
+    title: str
+    language: str | None
+    context: str
+    snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, highlighted)
+    score: float = 0.0
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def terms(query: str) -> list[str]:
+    return [word for word in _WORD.findall(fold(query))][:12]
+
+
+def documents(session: Session) -> list[Document]:
+    """Everything public, flattened to text: live episodes, shows, published videos, people and projects."""
+    docs: list[Document] = []
+    for show in queries.list_shows(session):
+        docs.append(
+            Document("show", f"/shows/{show.slug}", show.title, show.language,
+                     show.project.name if show.project else "", plain_text(f"{show.subtitle}\n\n{show.description}"),
+                     " ".join(c.person.name for c in show.credits), "")
+        )  # fmt: skip
+    for episode in queries.live_episodes(session):
+        people = " ".join(f"{c.person.name} {c.person.affiliation}" for c in episode.credits)
+        docs.append(
+            Document("episode", f"/shows/{episode.show.slug}/{episode.slug}", episode.title, episode.show.language,
+                     episode.show.title, plain_text(f"{episode.summary}\n\n{episode.show_notes}"), people,
+                     "\n".join(t.text for t in episode.transcripts))
+        )  # fmt: skip
+    for video in queries.list_videos(session, per_page=100_000).items:
+        docs.append(
+            Document("video", f"/videos/{video.slug}", video.title, video.language,
+                     video.series or (video.project.name if video.project else ""), plain_text(video.description),
+                     " ".join(f"{c.person.name} {c.person.affiliation}" for c in video.credits), "")
+        )  # fmt: skip
+    for person in queries.list_people(session):
+        docs.append(
+            Document("person", f"/people/{person.slug}", person.name, None, person.affiliation,
+                     plain_text(f"{person.affiliation}\n\n{person.bio}"), person.name, "")
+        )  # fmt: skip
+    for project in queries.list_projects(session):
+        docs.append(
+            Document("project", f"/projects/{project.slug}", project.name, None, "", plain_text(project.description),
+                     "", "")
+        )  # fmt: skip
+    return docs
+
+
+def _highlight(snippet: str) -> list[tuple[str, bool]]:
+    parts: list[tuple[str, bool]] = []
+    for piece in re.split(f"({_OPEN}[^{_CLOSE}]*{_CLOSE})", snippet):
+        if not piece:
+            continue
+        if piece.startswith(_OPEN):
+            parts.append((piece.strip(_OPEN + _CLOSE), True))
+        else:
+            parts.append((piece, False))
+    return parts
+
+
+def fts5_available() -> bool:
+    try:
+        connection = sqlite3.connect(":memory:")
+        connection.execute("CREATE VIRTUAL TABLE probe USING fts5(a)")
+        connection.close()
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+class Index:
+    """One worker's search index, rebuilt when the catalogue version moves."""
+
+    def __init__(self, *, use_fts5: bool | None = None) -> None:
+        self.use_fts5 = fts5_available() if use_fts5 is None else use_fts5
+        self.version: int | None = None
+        self.docs: list[Document] = []
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+
+    def _build(self, docs: list[Document]) -> None:
+        self.docs = docs
+        if not self.use_fts5:
+            return
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, people, transcript, "
+            "tokenize = 'unicode61 remove_diacritics 2')"
+        )
+        connection.executemany(
+            "INSERT INTO docs(rowid, title, body, people, transcript) VALUES (?, ?, ?, ?, ?)",
+            [(i, d.title, d.body, d.people, d.transcript) for i, d in enumerate(docs)],
+        )
+        old, self._connection = self._connection, connection
+        if old is not None:
+            old.close()
+
+    def refresh(self, session: Session) -> None:
+        version = catalogue_version(session)
+        if version != self.version or not self.docs:
+            self._build(documents(session))
+            self.version = version
+
+    def query(self, text: str, limit: int) -> list[Result]:
+        words = terms(text)
+        if not words:
+            return []
+        if self.use_fts5 and self._connection is not None:
+            return self._fts5(words, limit)
+        return self._scan(words, limit)
+
+    def _fts5(self, words: list[str], limit: int) -> list[Result]:
+        match = " ".join(f'"{word}"*' for word in words)
+        weights = ", ".join(str(w) for w in WEIGHTS.values())
+        assert self._connection is not None
+        rows = self._connection.execute(
+            f"SELECT rowid, bm25(docs, {weights}) AS rank, "  # noqa: S608 - weights are our constants
+            f"snippet(docs, -1, '{_OPEN}', '{_CLOSE}', '…', 16) FROM docs WHERE docs MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [self._result(self.docs[rowid], _highlight(snippet), -rank) for rowid, rank, snippet in rows]
+
+    def _scan(self, words: list[str], limit: int) -> list[Result]:
+        scored: list[tuple[float, int, Result]] = []
+        for position, doc in enumerate(self.docs):
+            score = 0.0
+            fields = {name: _WORD.findall(fold(getattr(doc, name))) for name in WEIGHTS}
+            for word in words:
+                found = [w for name, tokens in fields.items() if any(t.startswith(word) for t in tokens) for w in
+                         [WEIGHTS[name]]]  # fmt: skip
+                if not found:
+                    break
+                score += max(found)
+            else:
+                snippet = _plain_snippet(doc, words)
+                scored.append((-score, position, self._result(doc, snippet, score)))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [result for _, _, result in scored[:limit]]
+
+    @staticmethod
+    def _result(doc: Document, snippet: list[tuple[str, bool]], score: float) -> Result:
+        return Result(doc.kind, doc.path, doc.title, doc.language, doc.context, snippet, score)
+
+
+def _plain_snippet(doc: Document, words: Iterable[str]) -> list[tuple[str, bool]]:
+    text = doc.body or doc.transcript or doc.title
+    tokens = re.split(r"(\w+)", text[:400])
+    return [(token, bool(token.strip()) and any(fold(token).startswith(w) for w in words)) for token in tokens if token]
+
+
+def search(session: Session, text: str, index: Index, *, limit: int = 50) -> list[Result]:
+    """Results best first; an empty or wordless query gives none. `index` belongs to the running app (one per
+    worker and per database: never share one between databases, their versions would be confused)."""
+    with index._lock:
+        index.refresh(session)
+        return index.query(text, limit)

@@ -1,0 +1,224 @@
+"""Enclosure and side-file routes: /media/{show}/{episode}.{ext}, /artwork/{key}, /chapters/{show}/{episode}.json
+and /transcripts/{show}/{episode}.{lang}.{vtt,srt}.
+
+Enclosure URLs are permanent (they are in every listener's app): they redirect (302) to the storage's public URL
+when there is one, or to the external host of an externally hosted episode; otherwise the catalogue streams the
+object itself and honours HEAD and Range exactly (one byte range; 206 with Content-Range; 416 with `bytes */size`;
+If-Range and If-None-Match against the ETag), because Apple stops ingesting a feed whose enclosures break Range.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections import OrderedDict
+from email.utils import format_datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+
+from ..catalogue.models import Episode
+from ..errors import NotFound
+from ..media.chapters import VERSION as CHAPTERS_VERSION
+from ..media.transcripts import MIME_TYPES as TRANSCRIPT_TYPES
+from .deps import SessionDep, StorageDep, UrlsDep
+from .pagecache import etag_matches
+from .pages import Relocated, find_episode
+
+router = APIRouter(include_in_schema=False)
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+MEDIA_CACHE = "public, max-age=3600"
+ARTWORK_WIDTHS = (96, 192, 400, 800)
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None | str:
+    """(start, end) inclusive for one satisfiable byte range; None to ignore the header (absent, malformed or
+    several ranges: a full 200 is a valid answer); "unsatisfiable" for a range beyond the object (416)."""
+    if not header or "," in header:
+        return None
+    match = _RANGE.match(header)
+    if not match or (not match.group(1) and not match.group(2)):
+        return None
+    first, last = match.group(1), match.group(2)
+    if first:
+        start = int(first)
+        end = int(last) if last else size - 1
+        if last and end < start:
+            return None
+        if start >= size:
+            return "unsatisfiable"
+        return start, min(end, size - 1)
+    suffix = int(last)
+    if suffix == 0 or size == 0:
+        return "unsatisfiable"
+    return max(0, size - suffix), size - 1
+
+
+def serve_object(
+    request: Request, storage: Any, key: str, *, content_type: str, etag: str | None = None,
+    cache_control: str = MEDIA_CACHE, extra: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    """Redirect to the object's public URL, or stream it with exact HEAD/Range/conditional semantics."""
+    public = storage.public_url(key)
+    if public:
+        return RedirectResponse(public, status_code=302, headers={"Cache-Control": cache_control, **(extra or {})})
+    stat = storage.stat(key)
+    if stat is None:
+        raise NotFound("The file of this item is missing from storage.")
+    size = stat.size
+    tag = f'"{etag}"' if etag else (f'"{stat.etag.strip(chr(34))}"' if stat.etag else None)
+    headers = {"Accept-Ranges": "bytes", "Content-Type": content_type, "Cache-Control": cache_control, **(extra or {})}
+    if tag:
+        headers["ETag"] = tag
+    if stat.last_modified is not None:
+        headers["Last-Modified"] = format_datetime(stat.last_modified, usegmt=True)
+    if tag and etag_matches(request.headers.get("if-none-match", "").encode("latin-1"), tag.encode()):
+        return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Content-Type"})
+    wanted = parse_range(request.headers.get("range"), size)
+    if_range = request.headers.get("if-range")
+    if wanted is not None and if_range and if_range.strip() != tag:
+        wanted = None  # the client's copy is another version: send the whole new one
+    if wanted == "unsatisfiable":
+        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+    status, start, end = 200, 0, size - 1
+    if isinstance(wanted, tuple):
+        status, (start, end) = 206, wanted
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    length = end - start + 1 if size else 0
+    headers["Content-Length"] = str(length)
+    if request.method == "HEAD" or length == 0:
+        return Response(status_code=status, headers=headers)
+    return StreamingResponse(storage.iter_range(key, start, end), status_code=status, headers=headers)
+
+
+def _split(filename: str, parts: int) -> list[str]:
+    """'slug.ext' -> [slug, ext]; 'slug.lang.ext' -> [slug, lang, ext]; NotFound for anything else."""
+    pieces = filename.split(".")
+    if len(pieces) < parts or not all(pieces):
+        raise NotFound(f"'{filename}' is not a file of this catalogue.")
+    return [".".join(pieces[: len(pieces) - parts + 1]), *pieces[len(pieces) - parts + 1 :]]
+
+
+@router.api_route("/media/{show}/{filename}", methods=["GET", "HEAD"])
+def enclosure(
+    show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep, urls: UrlsDep
+) -> Response:
+    stem, extension = _split(filename, 2)
+    slug, _, role = stem.partition(".")
+    role = role or "primary"
+    try:
+        found_show, episode = find_episode(session, show, slug)
+    except Relocated as exc:
+        return RedirectResponse(urls.enclosure(exc.show, exc.episode or slug, extension, role), status_code=301)
+    for media in episode.media_files:
+        if media.role == role and media.extension.lower() == extension.lower():
+            return serve_object(request, storage, media.storage_key, content_type=media.mime_type, etag=media.sha256)
+    if role == "primary" and episode.external_enclosure_url and not episode.media_files:
+        return RedirectResponse(episode.external_enclosure_url, status_code=302)
+    raise NotFound(f"The episode '{slug}' of '{found_show.slug}' has no {role} .{extension} file.")
+
+
+class _Thumbnails:
+    """Small artwork renditions (the embed player must weigh under 30 KB): made once per worker, kept in an LRU."""
+
+    def __init__(self, max_entries: int = 128) -> None:
+        self.entries: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
+        self.max_entries = max_entries
+        self.lock = threading.Lock()
+
+    def get(self, storage: Any, key: str, version: str, width: int) -> bytes:
+        cache_key = (key, version, width)
+        with self.lock:
+            if cache_key in self.entries:
+                self.entries.move_to_end(cache_key)
+                return self.entries[cache_key]
+        from PIL import Image
+
+        with storage.open(key) as handle, Image.open(handle) as image:
+            image.draft("RGB", (width, width))
+            rendition = image.convert("RGB")
+            rendition.thumbnail((width, width))
+            out = io.BytesIO()
+            rendition.save(out, "JPEG", quality=80, optimize=True, progressive=True)
+        data = out.getvalue()
+        with self.lock:
+            self.entries[cache_key] = data
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+        return data
+
+
+thumbnails = _Thumbnails()
+
+
+@router.api_route("/artwork/{key:path}", methods=["GET", "HEAD"])
+def artwork(key: str, request: Request, storage: StorageDep, w: int | None = None) -> Response:
+    from ..storage import validate_key
+
+    validate_key(key)
+    cache = "public, max-age=86400"
+    if w is None:
+        stat = storage.stat(key)
+        content_type = (stat.content_type if stat else None) or "image/jpeg"
+        return serve_object(request, storage, key, content_type=content_type, cache_control=cache)
+    if w not in ARTWORK_WIDTHS:
+        raise NotFound(f"Artwork comes in widths {', '.join(map(str, ARTWORK_WIDTHS))}.")
+    stat = storage.stat(key)
+    if stat is None:
+        raise NotFound("No such artwork.")
+    version = (stat.etag or str(stat.size)).strip('"')
+    tag = f'"{version}-w{w}"'
+    headers = {"ETag": tag, "Cache-Control": cache}
+    if etag_matches(request.headers.get("if-none-match", "").encode("latin-1"), tag.encode()):
+        return Response(status_code=304, headers=headers)
+    data = thumbnails.get(storage, key, version, w)
+    return Response(b"" if request.method == "HEAD" else data, media_type="image/jpeg", headers={
+        **headers, "Content-Length": str(len(data))})  # fmt: skip
+
+
+def _side_file_episode(session: Any, show: str, slug: str) -> tuple[str, Episode] | Relocated:
+    try:
+        found_show, episode = find_episode(session, show, slug)
+    except Relocated as exc:
+        return exc
+    return found_show.slug, episode
+
+
+@router.get("/chapters/{show}/{filename}")
+def chapters(show: str, filename: str, session: SessionDep, urls: UrlsDep) -> Response:
+    slug, extension = _split(filename, 2)
+    if extension != "json":
+        raise NotFound("Chapters are published as JSON.")
+    found = _side_file_episode(session, show, slug)
+    if isinstance(found, Relocated):
+        return RedirectResponse(urls.chapters(found.show, found.episode or slug), status_code=301)
+    _, episode = found
+    if not episode.chapters:
+        raise NotFound(f"The episode '{slug}' has no chapters.")
+    document = {"version": CHAPTERS_VERSION, "chapters": episode.chapters}
+    return JSONResponse(
+        document,
+        media_type="application/json+chapters",
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=300"},
+    )
+
+
+@router.api_route("/transcripts/{show}/{filename}", methods=["GET", "HEAD"])
+def transcript(
+    show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep, urls: UrlsDep
+) -> Response:
+    slug, language, fmt = _split(filename, 3)
+    found = _side_file_episode(session, show, slug)
+    if isinstance(found, Relocated):
+        return RedirectResponse(urls.transcript(found.show, found.episode or slug, language, fmt), status_code=301)
+    _, episode = found
+    for item in episode.transcripts:
+        if item.language == language and item.format == fmt:
+            content_type = f"{TRANSCRIPT_TYPES.get(fmt, item.mime_type)}; charset=utf-8"
+            return serve_object(
+                request, storage, item.storage_key, content_type=content_type, cache_control="public, max-age=300",
+                extra={"Access-Control-Allow-Origin": "*", "Content-Language": language},
+            )  # fmt: skip
+    raise NotFound(f"The episode '{slug}' has no {fmt} transcript in '{language}'.")

@@ -1,0 +1,85 @@
+"""oEmbed (https://oembed.com) for episode pages: a site that supports oEmbed embeds an episode when an editor
+pastes its URL. JSON only (501 for XML); 404 for URLs that are not episodes of this catalogue."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import unquote, urlsplit
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from ..errors import NotFound
+from .deps import SessionDep, SettingsDep, UrlsDep
+from .embed import EMBED_HEIGHT, EMBED_WIDTH, iframe
+from .media import ARTWORK_WIDTHS
+from .metadata import episode_artwork
+from .pages import Relocated, find_episode
+
+router = APIRouter(tags=["oembed"])
+Size = Annotated[int | None, Query(ge=1, le=10_000)]
+
+
+def _episode_path(url: str, base_url: str) -> tuple[str, str]:
+    """(show, episode) from one of our episode or embed URLs, whatever its scheme; NotFound otherwise."""
+    ours, theirs = urlsplit(base_url), urlsplit(url.strip())
+    if theirs.scheme not in ("http", "https") or (theirs.hostname or "") != (ours.hostname or ""):
+        raise NotFound("This URL is not a page of this catalogue.")
+    path = theirs.path
+    prefix = ours.path.rstrip("/")
+    if prefix and not path.startswith(prefix + "/"):
+        raise NotFound("This URL is not a page of this catalogue.")
+    parts = [unquote(part) for part in path[len(prefix) :].strip("/").split("/")]
+    if len(parts) == 3 and parts[0] in ("shows", "embed") and all(parts):
+        return parts[1], parts[2]
+    raise NotFound("Only episode pages of this catalogue can be embedded.")
+
+
+@router.get("/oembed", summary="oEmbed for episode pages")
+def oembed(
+    url: Annotated[str, Query(max_length=2000, description="An episode page URL of this catalogue.")],
+    session: SessionDep,
+    settings: SettingsDep,
+    urls: UrlsDep,
+    format: Annotated[str, Query(description="Only json is supported.")] = "json",  # noqa: A002 - oEmbed's name
+    maxwidth: Size = None,
+    maxheight: Size = None,
+    width: Size = None,
+    height: Size = None,
+) -> JSONResponse:
+    if format.lower() != "json":
+        return JSONResponse(
+            {"ok": False, "error": {"code": "format_not_supported", "message": "Only format=json is supported."}},
+            status_code=501,
+        )
+    show_slug, episode_slug = _episode_path(url, settings.base_url)
+    try:
+        show, episode = find_episode(session, show_slug, episode_slug)
+    except Relocated as exc:
+        show, episode = find_episode(session, exc.show, exc.episode or episode_slug)
+    frame_width = min(width or EMBED_WIDTH, maxwidth or EMBED_WIDTH * 10)
+    frame_height = min(height or EMBED_HEIGHT, maxheight or EMBED_HEIGHT * 10)
+    page = urls.episode(show.slug, episode.slug)
+    document: dict[str, Any] = {
+        "version": "1.0",
+        "type": "rich",
+        "title": episode.title,
+        "author_name": show.title,
+        "author_url": urls.show(show.slug),
+        "provider_name": "IOM Belgium and Luxembourg podcasts",
+        "provider_url": urls.home(),
+        "cache_age": 3600,
+        "html": iframe(urls.embed(show.slug, episode.slug), episode.title, frame_width, frame_height),
+        "width": frame_width,
+        "height": frame_height,
+        "url": page,
+    }
+    key = episode_artwork(episode)
+    limit = min(maxwidth or 10_000, maxheight or 10_000)
+    fitting = [w for w in ARTWORK_WIDTHS if w <= min(limit, 400)]
+    if key and fitting:
+        document.update(
+            thumbnail_url=f"{urls.artwork(key)}?w={fitting[-1]}", thumbnail_width=fitting[-1],
+            thumbnail_height=fitting[-1],
+        )  # fmt: skip
+    return JSONResponse(document, headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,227 @@
+"""The page cache: rendered public pages kept in memory per worker, checked against the catalogue's content version
+on every request (one indexed read), so a change in any worker or the CLI is visible at once everywhere.
+
+A Jinja2 render costs a millisecond or more, several times the whole per-request cost of serving bytes, so pages
+are rendered once per catalogue version, interface language and URL. Routes opt in by sending the private header
+`x-page-cache`; this middleware strips it, computes a strong ETag from the bytes (identical in every worker, so
+304s work across workers), answers If-None-Match with 304, and serves later requests without entering FastAPI.
+
+It sits outermost in the middleware stack, so a stored response already carries the security headers the inner
+middleware added. An entry also expires when the next scheduled episode goes live (its time is read at render).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio
+from sqlalchemy import text
+
+from ..catalogue.models import utcnow
+from ..catalogue.queries import next_scheduled_time
+from ..db import Database
+from .templating import choose_language
+
+log = logging.getLogger(__name__)
+
+MARKER = b"x-page-cache"
+# Paths that never hold a rendered page: skip even the version read.
+_SKIP = ("/api/", "/media/", "/static/", "/artwork/", "/admin", "/feeds/", "/chapters/", "/transcripts/", "/healthz")
+_VERSION_SQL = "SELECT value FROM catalogue_state WHERE key = 'catalogue'"
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    version: int
+    expires: datetime | None
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: bytes
+
+
+def etag_matches(if_none_match: bytes | None, etag: bytes) -> bool:
+    if not if_none_match:
+        return False
+    for candidate in if_none_match.split(b","):
+        candidate = candidate.strip()
+        if candidate.startswith(b"W/"):
+            candidate = candidate[2:]
+        if candidate == b"*" or candidate == etag:
+            return True
+    return False
+
+
+class PageCache:
+    """A bounded LRU of rendered responses plus the cheapest possible read of the content version."""
+
+    def __init__(self, database: Database, *, max_entries: int = 1000) -> None:
+        self.database = database
+        self.max_entries = max_entries
+        self.entries: OrderedDict[tuple[str, str, str], Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._sqlite: sqlite3.Connection | None = None
+        url = database.engine.url
+        self._sqlite_path = url.database if url.get_backend_name() == "sqlite" and url.database else None
+        self.hits = 0
+        self.misses = 0
+
+    def _sqlite_version(self) -> int:
+        # A dedicated autocommit connection used only from the event loop's thread: in WAL mode each SELECT
+        # sees the latest committed counter, at a few microseconds per read.
+        if self._sqlite is None:
+            self._sqlite = sqlite3.connect(self._sqlite_path or "", isolation_level=None, check_same_thread=False)
+            self._sqlite.execute("PRAGMA busy_timeout=10000")
+        row = self._sqlite.execute(_VERSION_SQL).fetchone()
+        return int(row[0]) if row else 0
+
+    def _engine_version(self) -> int:
+        with self.database.engine.connect() as connection:
+            return int(connection.execute(text(_VERSION_SQL)).scalar() or 0)
+
+    async def version(self) -> int:
+        if self._sqlite_path and self._sqlite_path != ":memory:":
+            return self._sqlite_version()
+        return await anyio.to_thread.run_sync(self._engine_version)
+
+    def _expiry(self, now: datetime) -> datetime | None:
+        with self.database.session() as session:
+            return next_scheduled_time(session, now=now)
+
+    def get(self, key: tuple[str, str, str], version: int) -> Entry | None:
+        with self._lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry.version != version or (entry.expires is not None and utcnow() >= entry.expires):
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple[str, str, str], entry: Entry) -> None:
+        with self._lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.entries.clear()
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value  # type: ignore[no-any-return]
+    return None
+
+
+class PageCacheMiddleware:
+    def __init__(self, app: ASGIApp, cache: PageCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(_SKIP):
+            await self.app(scope, receive, send)
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        lang_values = parse_qs(query).get("lang") if "lang=" in query else None
+        cookie = _header(scope, b"cookie")
+        accept = _header(scope, b"accept-language")
+        language = choose_language(
+            lang_values[0] if lang_values else None,
+            cookie.decode("latin-1") if cookie else None,
+            accept.decode("latin-1") if accept else None,
+        )
+        key = (scope["path"], query, language)
+        try:
+            version = await self.cache.version()
+        except Exception:  # no catalogue_state table yet, database down: serve uncached, let the route report
+            log.debug("page cache: content version unreadable", exc_info=True)
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+        entry = self.cache.get(key, version)
+        if entry is not None:
+            self.cache.hits += 1
+            await self._send(send, entry, scope, head)
+            return
+        self.cache.misses += 1
+        started = utcnow()
+        await self._render(scope, receive, send, key, version, started, head)
+
+    async def _render(
+        self, scope: Scope, receive: Receive, send: Send, key: tuple[str, str, str], version: int,
+        started: datetime, head: bool,
+    ) -> None:  # fmt: skip
+        inner_scope = dict(scope, method="GET") if head else scope
+        start: Message | None = None
+        chunks: list[bytes] = []
+        passing = False
+
+        async def capture(message: Message) -> None:
+            nonlocal start, passing
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if message["status"] == 200 and any(name == MARKER for name, _ in headers):
+                    start = dict(message, headers=[(n, v) for n, v in headers if n != MARKER])
+                    return
+                passing = True
+                await send(message)
+                return
+            if passing:
+                await send(message if not head else dict(message, body=b""))
+                return
+            chunks.append(message.get("body", b""))
+
+        await self.app(inner_scope, receive, capture)
+        if passing or start is None:
+            return
+        body = b"".join(chunks)
+        etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+        headers = [(n, v) for n, v in start["headers"] if n not in (b"etag", b"content-length")]
+        headers.append((b"etag", etag))
+        try:
+            expires = await anyio.to_thread.run_sync(self.cache._expiry, started)
+        except Exception:
+            log.warning("page cache: next scheduled time unreadable; page not cached", exc_info=True)
+            expires = started
+        entry = Entry(version, expires, 200, headers, body, etag)
+        if expires is None or expires > started:
+            self.cache.put(key, entry)
+        await self._send(send, entry, scope, head)
+
+    @staticmethod
+    async def _send(send: Send, entry: Entry, scope: Scope, head: bool) -> None:
+        if etag_matches(_header(scope, b"if-none-match"), entry.etag):
+            keep = (b"etag", b"cache-control", b"vary", b"content-location", b"date", b"expires")
+            headers = [(n, v) for n, v in entry.headers if n in keep]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers = [*entry.headers, (b"content-length", str(len(entry.body)).encode())]
+        await send({"type": "http.response.start", "status": entry.status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if head else entry.body})

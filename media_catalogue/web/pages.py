@@ -1,0 +1,261 @@
+"""Public HTML pages: home, shows, episodes, projects, people and search. They call the same catalogue queries as
+the JSON API and differ only in rendering (templates/<route>.html). Renamed slugs answer 301 to the new URL,
+unknown ones 404 and unpublished episodes 410, through the app's error page."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from ..catalogue import listings, queries, search
+from ..catalogue.models import Episode, Show, Transcript
+from ..text import plain_text
+from .deps import SessionDep, StorageDep, UrlsDep
+from .metadata import (
+    alternates,
+    artwork_url,
+    episode_artwork,
+    episode_ld,
+    episode_source,
+    person_ld,
+    show_ld,
+)
+from .templating import render_page, request_language
+
+log = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+PAGE_METHODS = ["GET", "HEAD"]
+
+
+def moved(request: Request, path: str) -> RedirectResponse:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(path + query, status_code=301)
+
+
+class Relocated(Exception):
+    """A show or episode slug was renamed; carries the new pair so each route can build its own new URL."""
+
+    def __init__(self, show: str, episode: str | None = None) -> None:
+        super().__init__(show, episode)
+        self.show = show
+        self.episode = episode
+
+
+def find_show(session: Session, slug: str) -> Show:
+    try:
+        return queries.get_show(session, slug)
+    except queries.Moved as exc:
+        raise Relocated(exc.new_slug) from None
+
+
+def find_episode(session: Session, show_slug: str, episode_slug: str) -> tuple[Show, Episode]:
+    """The live episode, or Relocated when its show or itself was renamed (NotFound/Gone propagate: 404/410)."""
+    show = find_show(session, show_slug)
+    try:
+        episode = queries.get_episode(session, show, episode_slug)
+    except queries.Moved as exc:
+        raise Relocated(show.slug, exc.new_slug) from None
+    if show.slug != show_slug:
+        raise Relocated(show.slug, episode.slug)
+    return show, episode
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    text: str
+
+
+@dataclass(frozen=True)
+class TranscriptView:
+    language: str
+    format: str
+    url: str
+    cues: list[Cue]
+    text: str
+
+
+def transcript_view(storage: Any, transcript: Transcript, url: str) -> TranscriptView:
+    """The transcript as readable text with timestamps that seek; plain text when the file cannot be read."""
+    cues: list[Cue] = []
+    try:
+        from ..media import transcripts as transcript_files
+
+        data = storage.open(transcript.storage_key).read()
+        for cue in transcript_files.parse(data, transcript.format):
+            start_ms = getattr(cue, "start_ms", None)
+            start = start_ms / 1000 if start_ms is not None else float(getattr(cue, "start", 0))
+            cues.append(Cue(start, str(getattr(cue, "text", ""))))
+    except Exception:  # a missing or broken file must not take the page down; the text is still shown
+        log.warning("transcript %s of episode %s not readable", transcript.storage_key, transcript.episode_id)
+        cues = []
+    return TranscriptView(transcript.language, transcript.format, url, cues, transcript.text)
+
+
+@router.api_route("/", methods=PAGE_METHODS)
+def home(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+    shows = queries.list_shows(session)
+    return render_page(
+        request,
+        "home.html",
+        shows=shows,
+        counts=listings.episode_counts(session),
+        episodes=queries.live_episodes(session, limit=10),
+        videos=listings.latest_videos(session, 6),
+        projects=queries.list_projects(session),
+        canonical=urls.home(),
+        nav="home",
+        json_ld=[{"@context": "https://schema.org", "@type": "WebSite", "name": "IOM Belgium and Luxembourg podcasts",
+                  "url": urls.home(), "potentialAction": {"@type": "SearchAction",
+                  "target": urls.absolute("/search?q={query}"), "query-input": "required name=query"}}],
+    )  # fmt: skip
+
+
+@router.api_route("/shows/{show}", methods=PAGE_METHODS)
+def show_page(show: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+    try:
+        found = find_show(session, show)
+    except Relocated as exc:
+        return moved(request, f"/shows/{exc.show}")
+    translations = queries.show_translations(session, found)
+    episodes = queries.live_episodes(session, show=found)
+    url = urls.show(found.slug)
+    return render_page(
+        request,
+        "show.html",
+        show=found,
+        episodes=episodes,
+        translations=translations,
+        hosts=found.credits,
+        canonical=url,
+        alternates=alternates(found.language, url, [(t.language, urls.show(t.slug)) for t in translations]),
+        description=plain_text(found.subtitle or found.description, limit=200),
+        og_image=artwork_url(urls, found.artwork_key),
+        json_ld=[show_ld(found, urls)],
+        nav="shows",
+    )
+
+
+@router.api_route("/shows/{show}/{episode}", methods=PAGE_METHODS)
+def episode_page(
+    show: str, episode: str, request: Request, session: SessionDep, urls: UrlsDep, storage: StorageDep
+) -> Response:
+    try:
+        found_show, found = find_episode(session, show, episode)
+    except Relocated as exc:
+        return moved(request, f"/shows/{exc.show}/{exc.episode or episode}")
+    translations = queries.episode_translations(session, found)
+    previous, following = queries.neighbours(session, found)
+    url = urls.episode(found_show.slug, found.slug)
+    transcripts = [
+        transcript_view(storage, t, urls.transcript(found_show.slug, found.slug, t.language, t.format))
+        for t in found.transcripts
+    ]
+    embed_url = urls.embed(found_show.slug, found.slug)
+    return render_page(
+        request,
+        "episode.html",
+        show=found_show,
+        episode=found,
+        source=episode_source(found, urls),
+        artwork=artwork_url(urls, episode_artwork(found), 400),
+        translations=translations,
+        previous=previous,
+        following=following,
+        transcripts=transcripts,
+        chapters=found.chapters or [],
+        season_name=found_show.season_name(found.season),
+        embed_url=embed_url,
+        embed_code=(
+            f'<iframe src="{embed_url}" title="{found.title.replace(chr(34), "&quot;")}" width="100%" height="200" '
+            'style="border:0;max-width:640px" loading="lazy"></iframe>'
+        ),
+        canonical=url,
+        alternates=alternates(
+            found_show.language, url, [(t.show.language, urls.episode(t.show.slug, t.slug)) for t in translations]
+        ),
+        description=found.summary or plain_text(found.show_notes, limit=200),
+        og_type="music.song",
+        og_image=artwork_url(urls, episode_artwork(found)),
+        oembed_url=urls.absolute(f"/oembed?url={quote(url, safe='')}&format=json"),
+        json_ld=[episode_ld(found, urls)],
+        nav="shows",
+    )
+
+
+@router.api_route("/projects", methods=PAGE_METHODS)
+def projects_page(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+    return render_page(
+        request, "projects.html", projects=queries.list_projects(session), canonical=urls.absolute("/projects"),
+        nav="projects",
+    )  # fmt: skip
+
+
+@router.api_route("/projects/{project}", methods=PAGE_METHODS)
+def project_page(project: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+    found = queries.get_project(session, project)
+    return render_page(
+        request,
+        "project.html",
+        project=found,
+        shows=listings.project_shows(session, found),
+        episodes=queries.live_episodes(session, project=found),
+        videos=listings.project_videos(session, found),
+        canonical=urls.project(found.slug),
+        description=plain_text(found.description, limit=200),
+        json_ld=[{"@context": "https://schema.org", "@type": "Project", "name": found.name,
+                  "url": urls.project(found.slug), "description": plain_text(found.description, limit=500)}],
+        nav="projects",
+    )  # fmt: skip
+
+
+@router.api_route("/people", methods=PAGE_METHODS)
+def people_page(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+    return render_page(
+        request, "people.html", people=listings.people_with_appearances(session), canonical=urls.absolute("/people"),
+        nav="people",
+    )  # fmt: skip
+
+
+@router.api_route("/people/{person}", methods=PAGE_METHODS)
+def person_page(person: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+    found = queries.get_person(session, person)
+    return render_page(
+        request,
+        "person.html",
+        person=found,
+        appearances=listings.appearances(session, found),
+        canonical=urls.person(found.slug),
+        description=found.affiliation or plain_text(found.bio, limit=200),
+        og_type="profile",
+        json_ld=[person_ld(found, urls)],
+        nav="people",
+    )
+
+
+@router.api_route("/search", methods=PAGE_METHODS)
+def search_page(
+    request: Request,
+    session: SessionDep,
+    urls: UrlsDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    query = q.strip()
+    results = search.search(session, query, request.app.state.search_index, limit=50) if query else []
+    return render_page(
+        request,
+        "search.html",
+        cache=False,
+        query=query,
+        results=results,
+        canonical=urls.absolute("/search"),
+        nav="search",
+        robots="noindex",
+        ui_language=request_language(request),
+    )
