@@ -1,0 +1,278 @@
+"""Media RSS feeds of videos (https://www.rssboard.org/media-rss): build_video_feed(videos, settings) -> RSS bytes.
+
+For aggregators and partner sites following the catalogue's videos: /feeds/videos.xml and one per project. Like the
+podcast feeds this is a pure function of catalogue objects and deterministic (lastBuildDate comes from the
+catalogue), so every worker serves the same bytes under the same strong ETag.
+
+feedgen's own media extension writes only media:content and media:thumbnail (always wrapped in media:group), so
+this module has its own small extension, written the way podcast_ns.py is, for the elements a video needs:
+
+- media:content (medium="video"): our stored file when the video's podcast episode carries one (URL, fileSize,
+  type, duration, width, height), otherwise a content without url that holds the provider's media:player, which the
+  specification allows ("if url is not included, a media:player element must be specified");
+- media:player: the provider's embed URL (YouTube through youtube-nocookie.com), else our own video page;
+- media:title, media:description (plain text), media:thumbnail (only where the provider's thumbnail address is
+  deterministic: YouTube), media:credit (people with their role), media:category (the kind of video).
+
+Every published video is listed, also those the catalogue knows only from a newsletter (no link yet): the item then
+points to our page and carries no media:content, so a partner site still learns that the video exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+
+from .. import __version__
+from ..catalogue.models import MediaFile, Project, Video
+from ..catalogue.providers import ProviderVideo
+from ..config import Settings
+from ..text import plain_text, xml_safe
+from ..urls import UrlPlan
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+GENERATOR = f"media-catalogue {__version__}"
+DESCRIPTION_LIMIT = 4000
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+KIND_SCHEME = "urn:media-catalogue:video-kind"
+KIND_LABELS = {
+    "vlog": "Vlog",
+    "video_podcast": "Video podcast",
+    "testimony": "Testimony",
+    "webinar": "Webinar",
+    "short_video": "Short video",
+}
+# YouTube's hqdefault.jpg is always 480x360 (letterboxed for 16:9).
+YOUTUBE_THUMBNAIL_SIZE = (480, 360)
+PLAYER_SIZE = (640, 360)
+
+
+@dataclass(frozen=True)
+class VideoFile:
+    """A video file we store ourselves (the enclosure or alternate enclosure of a video podcast episode)."""
+
+    url: str
+    length: int
+    type: str
+    duration: int | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Credit:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class VideoItem:
+    """Everything one <item> of the video feed says, computed from a video."""
+
+    guid: str
+    title: str
+    link: str
+    published_at: datetime | None
+    description: str
+    kind: str
+    language: str | None = None
+    player_url: str | None = None
+    thumbnail_url: str | None = None
+    file: VideoFile | None = None
+    credits: tuple[Credit, ...] = ()
+    updated_at: datetime = EPOCH
+
+    @property
+    def playable(self) -> bool:
+        return self.file is not None or self.player_url is not None
+
+
+def _provider(video: Video) -> ProviderVideo | None:
+    if video.provider and video.provider_id and video.url:
+        return ProviderVideo(video.provider, video.provider_id, video.url, video.start_seconds)
+    return None
+
+
+def video_file(video: Video, urls: UrlPlan) -> VideoFile | None:
+    """Our stored video file of the video's podcast episode, when that episode is live and carries one: its video
+    alternate enclosure first, else a primary enclosure that is itself a video."""
+    episode = video.episode
+    if episode is None or not episode.is_live():
+        return None
+    candidates: list[MediaFile] = [m for m in episode.media_files if m.role == "video"]
+    candidates += [m for m in episode.media_files if m.role == "primary" and m.mime_type.startswith("video/")]
+    if not candidates:
+        return None
+    media = candidates[0]
+    return VideoFile(
+        url=urls.enclosure(episode.show.slug, episode.slug, media.extension, role=media.role),
+        length=int(media.byte_length),
+        type=media.mime_type,
+        duration=max(1, round(media.duration_ms / 1000)) if media.duration_ms else None,
+        width=media.width,
+        height=media.height,
+    )
+
+
+def _published_at(video: Video) -> datetime | None:
+    """The day the video came out; month- or year-precision dates stand for their first day. None for a video the
+    catalogue knows only from a newsletter without a date: such an item has no pubDate rather than a made-up one."""
+    if video.published_on is None:
+        return None
+    return datetime.combine(video.published_on, time(0, 0), tzinfo=UTC)
+
+
+def video_item(video: Video, urls: UrlPlan) -> VideoItem:
+    provider = _provider(video)
+    page = urls.video(video.slug)
+    title = xml_safe(video.title).strip() or video.slug
+    file = video_file(video, urls)
+    player = provider.embed_url if provider else (page if file else None)
+    credits = tuple(
+        Credit(name=xml_safe(credit.person.name), role=credit.role.strip().lower().replace("_", " "))
+        for credit in video.credits
+    )
+    return VideoItem(
+        # The page URL: stable (a renamed slug keeps answering with a 301) and a permalink.
+        guid=page,
+        title=title,
+        link=page,
+        published_at=_published_at(video),
+        description=plain_text(video.description, limit=DESCRIPTION_LIMIT) or title,
+        kind=video.kind.value,
+        language=video.language,
+        player_url=player,
+        thumbnail_url=provider.thumbnail_url if provider else None,
+        file=file,
+        credits=credits,
+        updated_at=max(video.updated_at or EPOCH, _published_at(video) or EPOCH),
+    )
+
+
+def video_items(videos: Iterable[Video], urls: UrlPlan) -> list[VideoItem]:
+    """Items newest first and undated ones last (as the /videos listing orders them), ties by title then slug."""
+    items = [(video_item(video, urls), video.slug) for video in videos]
+    items.sort(key=lambda pair: (pair[0].title, pair[1]))
+    items.sort(key=lambda pair: pair[0].published_at or EPOCH, reverse=True)
+    items.sort(key=lambda pair: pair[0].published_at is None)
+    return [item for item, _slug in items]
+
+
+class MediaRssExtension(BaseExtension):  # type: ignore[misc]
+    """Declares the media namespace on the channel."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"media": MEDIA_NS}
+
+
+def _tag(name: str) -> str:
+    return f"{{{MEDIA_NS}}}{name}"
+
+
+def _set(element: Any, **attributes: object) -> None:
+    for key, value in attributes.items():
+        if value is not None and value != "":
+            element.attrib[key] = str(value)
+
+
+class MediaRssEntryExtension(BaseEntryExtension):  # type: ignore[misc]
+    """Writes the Media RSS elements of one item from a VideoItem."""
+
+    def __init__(self) -> None:
+        self.__item: VideoItem | None = None
+
+    def video(self, item: VideoItem | None = None) -> VideoItem | None:
+        if item is not None:
+            self.__item = item
+        return self.__item
+
+    def extend_rss(self, entry: Any) -> Any:
+        item = self.__item
+        if item is None:
+            return entry
+        if item.playable:
+            content = xml_elem(_tag("content"), entry)
+            file = item.file
+            if file is not None:
+                _set(content, url=file.url, fileSize=file.length, type=file.type)
+            _set(content, medium="video", expression="full", isDefault="true")
+            if file is not None:
+                _set(content, duration=file.duration, width=file.width, height=file.height)
+            _set(content, lang=item.language)
+            if item.player_url:
+                player = xml_elem(_tag("player"), content)
+                _set(player, url=item.player_url, width=PLAYER_SIZE[0], height=PLAYER_SIZE[1])
+        title = xml_elem(_tag("title"), entry, type="plain")
+        title.text = item.title
+        description = xml_elem(_tag("description"), entry, type="plain")
+        description.text = item.description
+        if item.thumbnail_url:
+            thumbnail = xml_elem(_tag("thumbnail"), entry)
+            width, height = YOUTUBE_THUMBNAIL_SIZE
+            _set(thumbnail, url=item.thumbnail_url, width=width, height=height)
+        for credit in item.credits:
+            element = xml_elem(_tag("credit"), entry, role=credit.role, scheme="urn:ebu")
+            element.text = credit.name
+        category = xml_elem(_tag("category"), entry, scheme=KIND_SCHEME, label=KIND_LABELS.get(item.kind, item.kind))
+        category.text = item.kind
+        return entry
+
+
+def _common_language(items: Sequence[VideoItem]) -> str | None:
+    languages = {item.language for item in items}
+    return languages.pop() if len(languages) == 1 else None
+
+
+def build_video_feed(
+    videos: Iterable[Video],
+    settings: Settings,
+    *,
+    project: Project | None = None,
+    feed_url: str | None = None,
+) -> bytes:
+    """The Media RSS feed of these videos (all of them, or one project's when `project` is given), newest first.
+    `feed_url` is the feed's own address (the atom:link rel=self); by default /feeds/videos.xml or the project's
+    /feeds/projects/{project}/videos.xml."""
+    urls = UrlPlan(settings)
+    items = video_items(videos, urls)
+    fg = FeedGenerator()
+    fg.register_extension("mediarss", MediaRssExtension, MediaRssEntryExtension, atom=False)
+    fg.generator(GENERATOR)
+    if project is not None:
+        title = f"{xml_safe(project.name)}: videos"
+        description = f"Vlogs, video podcasts, testimonies, webinars and short videos of {xml_safe(project.name)}."
+        self_url = feed_url or urls.absolute(f"/feeds/projects/{project.slug}/videos.xml")
+        page = urls.project(project.slug)
+    else:
+        title = "Videos"
+        description = "Vlogs, video podcasts, testimonies, webinars and short videos in the catalogue."
+        self_url = feed_url or urls.videos_feed()
+        page = urls.absolute("/videos")
+    fg.title(title)
+    # feedgen uses the last link given as the RSS <link>: the self link first.
+    fg.link(href=self_url, rel="self", type="application/rss+xml")
+    fg.link(href=page, rel="alternate")
+    fg.description(description)
+    language = _common_language(items)
+    if language:
+        fg.language(language)
+    fg.lastBuildDate(max((item.updated_at for item in items), default=EPOCH))
+    for item in items:
+        entry = fg.add_entry(order="append")
+        entry.title(item.title)
+        entry.link(href=item.link)
+        entry.guid(item.guid, permalink=True)
+        if item.published_at is not None:
+            entry.pubDate(item.published_at)
+        entry.description(item.description)
+        entry.category(term=KIND_LABELS.get(item.kind, item.kind))
+        if item.file is not None:
+            entry.enclosure(item.file.url, str(item.file.length), item.file.type)
+        entry.mediarss.video(item)
+    return bytes(fg.rss_str(pretty=True))
