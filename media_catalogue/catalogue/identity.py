@@ -1,6 +1,6 @@
-"""podcast:guid: the Podcasting 2.0 identity of a show, independent of where its feed lives.
+"""Permanent identities: a show's podcast:guid and an episode's GUID, which podcast apps key on for years.
 
-It is a UUIDv5 of the feed URL with the scheme and trailing slashes removed, under the namespace UUID the spec
+podcast:guid is a UUIDv5 of the feed URL with the scheme and trailing slashes removed, under the namespace UUID the spec
 fixes. It is computed once, when a show is created, and stored in Show.podcast_guid: if the domain later moves, the
 GUID must stay what it was, so nothing outside show creation should recompute it.
 """
@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Protocol
+
+
+class HasPodcastGuid(Protocol):
+    podcast_guid: str
 
 # Fixed by the podcast namespace spec (docs/tags/guid.md); its example feed URL gives 917393e3-1b1e-5cef-....
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -30,3 +35,9 @@ def is_podcast_guid(value: str | None) -> bool:
         return value is not None and uuid.UUID(value).version == 5 and str(uuid.UUID(value)) == value.lower()
     except ValueError:
         return False
+
+
+def episode_guid_for(show: HasPodcastGuid, first_slug: str) -> str:
+    """Deterministic from the show's frozen podcast GUID and the episode's first slug, so that rebuilding the
+    database from the text files gives every episode the GUID it had; stored at first publication, then frozen."""
+    return str(uuid.uuid5(uuid.UUID(show.podcast_guid), first_slug))

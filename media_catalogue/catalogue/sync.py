@@ -7,7 +7,6 @@ its item as it was; a file that disappeared unpublishes its item but keeps its G
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from ..db import Database
 from ..errors import CatalogueError, ContentError
 from ..urls import UrlPlan
 from . import versions
+from .identity import episode_guid_for, podcast_guid_for
 from .models import (
     LIVE_STATUSES,
     Credit,
@@ -53,20 +53,6 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
-
-# The namespace the Podcasting 2.0 spec fixes for podcast:guid (UUIDv5 of the feed URL without its scheme).
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-
-
-def podcast_guid_for(feed_url: str) -> str:
-    bare = feed_url.split("://", 1)[-1].rstrip("/")
-    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
-
-
-def episode_guid_for(show: Show, first_slug: str) -> str:
-    """Deterministic from the show's frozen podcast GUID and the episode's first slug, so that rebuilding the
-    database from the text files gives every episode the GUID it had; stored at first publication, then frozen."""
-    return str(uuid.uuid5(uuid.UUID(show.podcast_guid), first_slug))
 
 
 @dataclass

@@ -20,11 +20,11 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
+from ..catalogue.identity import podcast_guid_for
 from ..catalogue.models import Credit, Episode, Project, Show, utcnow
 from ..config import Settings
 from ..text import plain_text, render_markdown, xml_safe
 from ..urls import UrlPlan
-from .guid import podcast_guid_for
 from .itunes import AppleEntryExtension, AppleExtension
 from .links import AtomLinksEntryExtension, AtomLinksExtension
 from .podcast_ns import PodcastIndexEntryExtension, PodcastIndexExtension

@@ -21,13 +21,13 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..catalogue.identity import is_podcast_guid
 from ..catalogue.models import Credit, DatePrecision, Episode, Show, ShowType, Status, utcnow
 from ..catalogue.queries import show_translations
 from ..config import Settings
 from ..urls import UrlPlan
 from .apple_categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest_category
 from .build import DESCRIPTION_LIMIT, build_feed, enclosure_of, person_role
-from .guid import is_podcast_guid
 from .podcast_ns import MEDIUMS
 
 # Enclosure types Apple Podcasts accepts (Apple Podcasts Connect: "Podcast RSS feed requirements").

@@ -11,6 +11,7 @@ from typing import Any
 import podcastparser
 from sqlalchemy.orm import Session
 
+from media_catalogue.catalogue.identity import podcast_guid_for
 from media_catalogue.catalogue.models import (
     Credit,
     Episode,
@@ -23,7 +24,6 @@ from media_catalogue.catalogue.models import (
     Transcript,
 )
 from media_catalogue.config import Settings
-from media_catalogue.feeds.guid import podcast_guid_for
 from media_catalogue.feeds.podcast_ns import PODCAST_NS
 from media_catalogue.urls import UrlPlan
 
