@@ -118,9 +118,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     from .api import router as api_router
     from .feeds import router as feeds_router
     from .health import router as health_router
+    from .video_feeds import router as video_feeds_router
 
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api")
+    app.include_router(video_feeds_router)  # before feeds_router, whose /feeds/{show}.xml would match
     app.include_router(feeds_router)
     from .public import install_public_site
 
