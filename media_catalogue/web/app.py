@@ -18,6 +18,7 @@ from ..db import Database
 from ..errors import CatalogueError
 from ..storage import create_storage
 from ..urls import UrlPlan
+from .security import SecurityHeaders
 
 
 def _wants_json(request: Request) -> bool:
@@ -101,19 +102,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.urls = UrlPlan(settings)
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if "content-security-policy" not in headers:
-            ancestors = "*" if request.url.path.startswith("/embed/") else "'self'"
-            headers["Content-Security-Policy"] = (
-                "default-src 'self'; img-src 'self' data:; media-src 'self' https:; style-src 'self' 'unsafe-inline'; "
-                f"script-src 'self' 'unsafe-inline'; frame-src 'self'; frame-ancestors {ancestors}; base-uri 'self'"
-            )
-        return response
+    app.add_middleware(SecurityHeaders)
 
     from .api import router as api_router
     from .feeds import router as feeds_router
