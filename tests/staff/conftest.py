@@ -35,3 +35,14 @@ def client(app, world: StaffWorld) -> Iterator[TestClient]:  # type: ignore[no-u
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production argon2 parameters cost ~0.3 s per hash; the tests hash a lot, and what they check does not depend
+    on the cost (the production parameters are argon2-cffi's defaults, checked in test_staff_accounts)."""
+    from argon2 import PasswordHasher
+
+    from media_catalogue.catalogue import access
+
+    monkeypatch.setattr(access, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
