@@ -133,39 +133,33 @@ class Syncer:
 
     # -- items ---------------------------------------------------------------------------------------------------
 
-    def project(self, loaded: Loaded[ProjectSpec]) -> None:
+    def _listed(self, kind: str, model: type[Any], loaded: Loaded[Any], fields: dict[str, Any]) -> None:
+        """Projects and people: rows whose every field comes straight from one entry of a list file."""
+
         def apply(session: Session) -> str | None:
-            spec, rel = loaded.spec, self._rel(loaded)
-            row = session.scalar(select(Project).where(Project.slug == loaded.slug))
+            row = session.scalar(select(model).where(model.slug == loaded.slug))
             if row is not None and row.content_hash == loaded.content_hash:
                 return None
             created = row is None
-            row = row or Project(slug=loaded.slug)
-            row.name, row.description = spec.name, spec.description
-            row.website, row.contact_email = spec.website, spec.contact_email
-            row.source_path, row.content_hash = rel, loaded.content_hash
+            row = row or model(slug=loaded.slug)
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.source_path, row.content_hash = self._rel(loaded), loaded.content_hash
             session.add(row)
             versions.bump_catalogue(session)
             return "created" if created else "updated"
 
-        self._item(f"project {loaded.slug}", loaded, apply)
+        self._item(f"{kind} {loaded.slug}", loaded, apply)
+
+    def project(self, loaded: Loaded[ProjectSpec]) -> None:
+        spec = loaded.spec
+        fields = {"name": spec.name, "description": spec.description, "website": spec.website}
+        self._listed("project", Project, loaded, fields | {"contact_email": spec.contact_email})
 
     def person(self, loaded: Loaded[PersonSpec]) -> None:
-        def apply(session: Session) -> str | None:
-            spec, rel = loaded.spec, self._rel(loaded)
-            row = session.scalar(select(Person).where(Person.slug == loaded.slug))
-            if row is not None and row.content_hash == loaded.content_hash:
-                return None
-            created = row is None
-            row = row or Person(slug=loaded.slug)
-            row.name, row.affiliation, row.bio = spec.name, spec.affiliation, spec.bio
-            row.link, row.image_url = spec.link, spec.image
-            row.source_path, row.content_hash = rel, loaded.content_hash
-            session.add(row)
-            versions.bump_catalogue(session)
-            return "created" if created else "updated"
-
-        self._item(f"person {loaded.slug}", loaded, apply)
+        spec = loaded.spec
+        fields = {"name": spec.name, "affiliation": spec.affiliation, "bio": spec.bio, "link": spec.link}
+        self._listed("person", Person, loaded, fields | {"image_url": spec.image})
 
     def show(self, loaded: Loaded[ShowSpec]) -> None:
         def apply(session: Session) -> str | None:
