@@ -136,3 +136,36 @@ def test_drafts_get_no_guid_until_published(database: Database, settings: Settin
     write(root, "match-en/later.md", EPISODE.replace("number: 2", "number: 3\nstatus: published"))
     run_sync(database, settings, root)
     assert episode(database, "match-en", "later").guid == scheduled_guid
+
+
+def test_show_edit_retags_its_episodes_files(database: Database, settings: Settings, tmp_path: Path) -> None:
+    import shutil
+
+    from mutagen.id3 import ID3
+
+    from media_catalogue.config import PROJECT_ROOT
+
+    root = make_catalogue(tmp_path / "episodes")
+    shutil.copy(PROJECT_ROOT / "episodes/_media/placeholder-en.mp3", root / "match-en/audio.mp3")
+    write(root, "match-en/with-audio.md", EPISODE.replace("enclosure_url:", "audio: audio.mp3\nx_enclosure_url:"))
+    text = (root / "match-en/with-audio.md").read_text()
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(("x_enclosure_url", "enclosure_")))
+    (root / "match-en/with-audio.md").write_text(text + "\n")
+    first = run_sync(database, settings, root)
+    assert first.errors == [], [e.message for e in first.errors]
+    storage = create_storage(settings)
+
+    def album() -> str:
+        found = episode(database, "match-en", "with-audio")
+        with database.session() as session:
+            media = session.get(Episode, found.id).primary_media  # type: ignore[union-attr]
+            assert media is not None
+            with storage.open(media.storage_key) as handle:
+                return str(ID3(handle)["TALB"])
+
+    assert album() == "MATCH podcast"
+    show_yaml = (root / "match-en/show.yaml").read_text().replace("title: MATCH podcast", "title: MATCH talks")
+    (root / "match-en/show.yaml").write_text(show_yaml)
+    report = run_sync(database, settings, root)
+    assert report.updated == ["show match-en"] and report.errors == []
+    assert album() == "MATCH talks"

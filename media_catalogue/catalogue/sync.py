@@ -211,9 +211,21 @@ class Syncer:
             session.flush()
             self._redirects(session, "show", "", [s for s in spec.previous_slugs if s != row.slug], row.id)
             versions.touch(session, row)
+            if not created:
+                self._retag_show(session, row)
             return "created" if created else "updated"
 
         self._item(f"show {loaded.slug}", loaded, apply)
+
+    def _retag_show(self, session: Session, show: Show) -> None:
+        """Downloaded files carry the show's title, author, artwork and feed URL in their tags: keep them true."""
+        episodes = [episode for episode in show.episodes if episode.media_files]
+        if not episodes:
+            return
+        from .. import ingest
+
+        for episode in episodes:
+            ingest.retag_episode(session, self.storage, self.settings, episode)
 
     def _store_artwork(self, path: Path, ref: str, rel: str) -> str:
         from .. import ingest
