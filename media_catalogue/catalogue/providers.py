@@ -14,6 +14,7 @@ SUPPORTED = "YouTube (watch, youtu.be, shorts, embed), Facebook video, Vimeo and
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _DIGITS = re.compile(r"^\d+$")
 _SPOTIFY_ID = re.compile(r"^[A-Za-z0-9]{22}$")
+_VIMEO_HASH = re.compile(r"^[0-9a-f]{6,20}$")
 _TIME = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 
 
@@ -30,7 +31,10 @@ class ProviderVideo:
         if self.provider == "youtube":
             return f"https://www.youtube-nocookie.com/embed/{self.provider_id}{start}"
         if self.provider == "vimeo":
-            return f"https://player.vimeo.com/video/{self.provider_id}?dnt=1"
+            # An unlisted video plays only with its privacy hash, kept as the canonical URL's last segment.
+            unlisted = self.canonical_url.rstrip("/").rsplit("/", 1)[-1]
+            hash_ = f"h={unlisted}&" if unlisted != self.provider_id else ""
+            return f"https://player.vimeo.com/video/{self.provider_id}?{hash_}dnt=1"
         if self.provider == "facebook":
             return f"https://www.facebook.com/plugins/video.php?href={quote(self.canonical_url, safe='')}"
         kind, _, ident = self.provider_id.partition(":")
@@ -80,6 +84,8 @@ def _facebook(url: str, path: str, query: dict[str, list[str]]) -> ProviderVideo
         video_id = (query.get("v") or [""])[0]
         if _DIGITS.match(video_id):
             return ProviderVideo("facebook", video_id, f"https://www.facebook.com/watch/?v={video_id}")
+    if len(parts) == 2 and parts[0] == "reel" and _DIGITS.match(parts[1]):
+        return ProviderVideo("facebook", parts[1], f"https://www.facebook.com/reel/{parts[1]}")
     if "videos" in parts:
         after = parts[parts.index("videos") + 1 :]
         numeric = [part for part in after if _DIGITS.match(part)]
@@ -95,21 +101,27 @@ def _facebook(url: str, path: str, query: dict[str, list[str]]) -> ProviderVideo
     raise _refuse(url, "is not a link to one Facebook video")
 
 
-def _vimeo(url: str, host: str, path: str) -> ProviderVideo:
+def _vimeo(url: str, host: str, path: str, query: dict[str, list[str]]) -> ProviderVideo:
+    """vimeo.com/{id}, vimeo.com/{id}/{hash} (unlisted: the embed needs the hash), channels/{name}/{id},
+    groups/{name}/videos/{id}, showcase|album/{n}/video/{id}, player.vimeo.com/video/{id}[?h={hash}]. A showcase, an
+    album, a channel or a user page is a list of videos, not one."""
     parts = [part for part in path.split("/") if part]
-    numeric = [part for part in parts if _DIGITS.match(part)]
-    if (
-        host == "player.vimeo.com"
-        and len(parts) == 2
-        and parts[0] == "video"
-        and numeric
-        or host in ("vimeo.com", "www.vimeo.com")
-        and numeric
-    ):
-        video_id = numeric[0]
-    else:
+    video_id: str | None = None
+    unlisted: str | None = None
+    if host == "player.vimeo.com":
+        if len(parts) == 2 and parts[0] == "video" and _DIGITS.match(parts[1]):
+            video_id, unlisted = parts[1], (query.get("h") or [""])[0] or None
+    elif parts and _DIGITS.match(parts[0]) and len(parts) <= 2:
+        video_id = parts[0]
+        unlisted = parts[1] if len(parts) == 2 else None
+    elif len(parts) == 3 and parts[0] == "channels" and _DIGITS.match(parts[2]):
+        video_id = parts[2]
+    elif len(parts) == 4 and parts[0] in ("groups", "showcase", "album") and parts[2] in ("videos", "video"):
+        video_id = parts[3] if _DIGITS.match(parts[3]) else None
+    if video_id is None or (unlisted is not None and not _VIMEO_HASH.match(unlisted)):
         raise _refuse(url, "is not a link to one Vimeo video")
-    return ProviderVideo("vimeo", video_id, f"https://vimeo.com/{video_id}")
+    canonical = f"https://vimeo.com/{video_id}/{unlisted}" if unlisted else f"https://vimeo.com/{video_id}"
+    return ProviderVideo("vimeo", video_id, canonical)
 
 
 def _spotify(url: str, path: str) -> ProviderVideo:
@@ -139,10 +151,13 @@ def recognise(url: str) -> ProviderVideo:
         if not found.start_seconds and parts.fragment.startswith("t="):
             found = ProviderVideo(found.provider, found.provider_id, found.canonical_url, _seconds(parts.fragment[2:]))
         return found
-    if host in ("facebook.com", "fb.watch", "web.facebook.com"):
+    if host == "fb.watch":
+        # The short link names no video: only following its redirect (a request to Facebook) would tell which.
+        raise _refuse(text, "is a short fb.watch link; open it and paste the full facebook.com video address")
+    if host in ("facebook.com", "web.facebook.com"):
         return _facebook(text, parts.path, query)
     if host in ("vimeo.com", "player.vimeo.com"):
-        return _vimeo(text, parts.hostname or "", parts.path)
+        return _vimeo(text, host, parts.path, query)
     if host in ("open.spotify.com", "podcasters.spotify.com", "creators.spotify.com"):
         return _spotify(text, parts.path)
     raise _refuse(text, "is not from a supported provider")
