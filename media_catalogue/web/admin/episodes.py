@@ -91,6 +91,8 @@ def episode_form_data(form: Any) -> dict[str, Any]:
 
     chapters = []
     for start, title, url in rows("chapter_start", "chapter_title", "chapter_url"):
+        if not (start or title):
+            continue
         chapter: dict[str, Any] = {"startTime": _seconds(start or "0"), "title": title}
         if url:
             chapter["url"] = url
@@ -105,10 +107,11 @@ def episode_form_data(form: Any) -> dict[str, Any]:
         "summary": text("summary"),
         "show_notes": form.get("show_notes", "") if isinstance(form.get("show_notes", ""), str) else "",
         "explicit": {"yes": True, "no": False}.get(explicit),
-        "people": [{"person": p, "role": r or "guest"} for p, r in rows("person", "person_role")],
+        "people": [{"person": p, "role": r or "guest"} for p, r in rows("person", "person_role") if p],
         "links": [
             {"kind": k or "other", "url": u, "label": label}
             for k, u, label in rows("link_kind", "link_url", "link_label")
+            if u or label  # the kind menu always has a value: a row counts once an address or a label is typed
         ],
         "chapters": chapters or None,
         "translations": [t for t in form.getlist("translations") if isinstance(t, str) and t],
