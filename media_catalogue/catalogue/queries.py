@@ -193,6 +193,7 @@ def list_videos(
     language: str | None = None,
     kind: str | None = None,
     year: int | None = None,
+    series: str | None = None,
     page: int = 1,
     per_page: int = 24,
 ) -> Page[Video]:
@@ -211,6 +212,8 @@ def list_videos(
         statement = statement.where(Video.kind == kind)
     if year:
         statement = statement.where(func.extract("year", Video.published_on) == year)
+    if series:
+        statement = statement.where(Video.series == series)
     total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
     items = session.scalars(
         statement.options(

@@ -1,17 +1,20 @@
 """Video pages: the filterable listing and one page per video (templates videos.html, video.html, _video_item.html).
 
-Videos live on external providers. To keep every page free of third-party requests, pages link to the provider
-instead of embedding its player or thumbnail; the provider's embed URL is still given in the JSON-LD.
+Videos live on external providers. No page makes a request to a provider before the visitor asks for it: the video
+page shows our own poster (drawn by our CSS, never the provider's thumbnail) and a button; only the click inserts the
+provider's iframe (static/video-consent.js). That page's Content-Security-Policy allows framing exactly one origin:
+its provider's embed host (YouTube through youtube-nocookie.com). Without JavaScript the page links out.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ..catalogue import queries
+from ..catalogue import queries, video_listings
 from ..catalogue.models import VideoKind
 from ..text import plain_text
 from .deps import SessionDep, UrlsDep
@@ -22,6 +25,15 @@ from .templating import render_page
 router = APIRouter(include_in_schema=False)
 
 
+PER_PAGE = 24
+# The page's policy with one change: frame-src also allows the provider's embed origin, for the iframe the visitor's
+# click inserts. Everything else stays as strict as on every other page.
+VIDEO_PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data:; media-src 'self' https:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; frame-src 'self' {frame}; frame-ancestors 'self'; base-uri 'self'"
+)
+
+
 @router.api_route("/videos", methods=PAGE_METHODS)
 def videos_page(
     request: Request,
@@ -30,21 +42,44 @@ def videos_page(
     kind: Annotated[VideoKind | None, Query()] = None,
     language: Annotated[str | None, Query(max_length=20)] = None,
     project: Annotated[str | None, Query(max_length=120)] = None,
+    person: Annotated[str | None, Query(max_length=120)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    series: Annotated[str | None, Query(max_length=200)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
+    filters = {
+        "kind": kind.value if kind else "", "language": language or "", "project": project or "",
+        "person": person or "", "year": str(year) if year else "", "series": series or "",
+    }  # fmt: skip
     result = queries.list_videos(
-        session, kind=kind.value if kind else None, language=language or None, project=project or None, page=page,
-        per_page=24,
+        session, kind=filters["kind"] or None, language=filters["language"] or None, project=project or None,
+        person=person or None, year=year, series=series or None, page=page, per_page=PER_PAGE,
     )  # fmt: skip
+    query = [(name, value) for name, value in filters.items() if value]
+
+    def page_url(number: int) -> str:
+        return "/videos?" + urlencode([*query, ("page", str(number))])
+
+    facets = video_listings.facets(session)
     return render_page(
         request,
         "videos.html",
         result=result,
-        kind=kind.value if kind else "",
-        language_filter=language or "",
-        project=project or "",
+        kind=filters["kind"],
+        language_filter=filters["language"],
+        project=filters["project"],
+        person=filters["person"],
+        year=filters["year"],
+        series=filters["series"],
+        filtered=bool(query),
         kinds=[k.value for k in VideoKind],
-        projects=queries.list_projects(session),
+        projects=facets.projects,
+        people=facets.people,
+        years=facets.years,
+        video_languages=facets.languages,
+        all_series=[] if query else video_listings.all_series(session),
+        prev_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if page < result.pages else None,
         canonical=urls.absolute("/videos"),
         nav="videos",
     )
@@ -56,14 +91,20 @@ def video_page(video: str, request: Request, session: SessionDep, urls: UrlsDep)
         found = queries.get_video(session, video)
     except queries.Moved as exc:
         return moved(request, f"/videos/{exc.new_slug}")
-    return render_page(
+    provider = provider_video(found)
+    response = render_page(
         request,
         "video.html",
         video=found,
-        provider=provider_video(found),
+        provider=provider,
+        series=video_listings.series_of(session, found),
         canonical=urls.video(found.slug),
         description=plain_text(found.description, limit=200),
         og_type="video.other",
         json_ld=[video_ld(found, urls)],
         nav="videos",
     )
+    if provider is not None:
+        embed = urlsplit(provider.embed_url)
+        response.headers["Content-Security-Policy"] = VIDEO_PAGE_CSP.format(frame=f"{embed.scheme}://{embed.netloc}")
+    return response
