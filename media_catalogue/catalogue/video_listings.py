@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from .models import Credit, Person, Project, Status, Video
@@ -99,7 +99,3 @@ def series_of(session: Session, video: Video) -> Series | None:
     if len(videos) < MIN_SERIES:
         return None
     return Series(video.series, _ordered(videos))
-
-
-def count_published(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Video).where(_published())) or 0)
