@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,3 +49,28 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     from media_catalogue.catalogue import access
 
     monkeypatch.setattr(access, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def live_server(settings: Settings, database: Database, world: StaffWorld) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1 in a thread of this process."""
+    import uvicorn
+
+    from media_catalogue.web.app import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.base_url = f"http://127.0.0.1:{port}"
+    app = create_app(settings, database=database)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield settings.base_url
+    server.should_exit = True
+    thread.join(timeout=10)

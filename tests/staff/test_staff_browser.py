@@ -4,17 +4,10 @@ metadata, publish, then find the episode on the public page and in the feed. Ski
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from staff_helpers import PASSWORD, StaffWorld
-
-from media_catalogue.config import Settings
-from media_catalogue.db import Database
 
 pytestmark = pytest.mark.browser
 
@@ -22,31 +15,6 @@ AUDIO = Path(__file__).resolve().parents[2] / "episodes" / "_media" / "placehold
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None) or (
     shutil.which("chromium") or shutil.which("chromium-browser")
 )
-
-
-@pytest.fixture
-def live_server(settings: Settings, database: Database, world: StaffWorld) -> Iterator[str]:
-    """The app served by uvicorn on 127.0.0.1 in a thread of this process."""
-    import uvicorn
-
-    from media_catalogue.web.app import create_app
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.base_url = f"http://127.0.0.1:{port}"
-    app = create_app(settings, database=database)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield settings.base_url
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture
