@@ -4,6 +4,7 @@ metadata, publish, then find the episode on the public page and in the feed. Ski
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,22 +18,32 @@ CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") i
 )
 
 
-@pytest.fixture
-def page(live_server: str):  # type: ignore[no-untyped-def]
+def _in_browser(live_server: str, scenario) -> None:  # type: ignore[no-untyped-def]
+    """Run `scenario(page)` in headless Chromium, on a thread of its own: Playwright's sync API refuses to run where
+    an asyncio loop is (or was left) running, which other tests of the suite may do on the main thread."""
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        try:
-            context = browser.new_context(base_url=live_server)
-            yield context.new_page()
-            context.close()
-        finally:
-            browser.close()
+
+    def run() -> None:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+            try:
+                context = browser.new_context(base_url=live_server)
+                scenario(context.new_page())
+                context.close()
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
 
 
-def test_from_audio_file_to_published_episode(page, live_server: str, world: StaffWorld) -> None:  # type: ignore[no-untyped-def]
+def test_from_audio_file_to_published_episode(live_server: str, world: StaffWorld) -> None:
+    _in_browser(live_server, _from_audio_file_to_published_episode)
+
+
+def _from_audio_file_to_published_episode(page) -> None:  # type: ignore[no-untyped-def]
     page.goto("/admin/")
     assert "/admin/login" in page.url
     page.fill("#username", "editor")
