@@ -234,11 +234,11 @@ def _apply(session: Session, episode: Episode, fields: EpisodeFields, sent: set[
         episode.episode_type = EpisodeType(fields.episode_type)
     if "season_name" in sent and episode.season is not None:
         season = next((s for s in show.seasons if s.number == episode.season), None)
-        name = (fields.season_name or "").strip() or None
+        season_name = (fields.season_name or "").strip() or None
         if season is None:
-            show.seasons.append(Season(number=episode.season, name=name))
+            show.seasons.append(Season(number=episode.season, name=season_name))
         else:
-            season.name = name
+            season.name = season_name
     if "chapters" in sent:
         episode.chapters = _chapters(fields.chapters) if fields.chapters else None
     if "people" in sent:
@@ -406,3 +406,37 @@ def restore(session: Session, identity: Identity, episode: Episode) -> Episode:
 def media_changed(session: Session, identity: Identity, episode: Episode, action: str, before: dict[str, Any]) -> None:
     """Record an upload (audio, artwork, transcript) done through ingest on this episode."""
     _changed(session, identity, episode, action, before)
+
+
+def purge_deleted(session: Session, storage: Any, *, now: datetime | None = None) -> list[str]:
+    """Remove the stored files of episodes deleted more than DELETED_RETENTION ago. The episode row stays (its GUID
+    stays reserved, its page answers 410); the files go once the transaction commits. Safe to run from several
+    workers or by cron: a second run finds nothing left to do. Returns the purged episodes as show/slug."""
+    from ..media import pending
+
+    cutoff = (now or utcnow()) - DELETED_RETENTION
+    purged = []
+    statement = select(Episode).where(Episode.deleted_at.is_not(None), Episode.deleted_at < cutoff).options(*_loading())
+    for episode in session.scalars(statement):
+        if not (episode.media_files or episode.transcripts):
+            continue
+        before = snapshot(episode)
+        for key in [m.storage_key for m in episode.media_files] + [t.storage_key for t in episode.transcripts]:
+            pending.obsolete(session, storage, key)
+        episode.media_files.clear()
+        episode.transcripts.clear()
+        session.flush()
+        label = f"{episode.show.slug}/{episode.slug}"
+        audit.record(
+            session,
+            audit.Actor(None, "retention", "cli"),
+            "episode.purge_files",
+            "episode",
+            episode.id,
+            label,
+            show_id=episode.show_id,
+            before=before,
+            after=snapshot(episode),
+        )
+        purged.append(label)
+    return purged

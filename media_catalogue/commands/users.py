@@ -94,14 +94,19 @@ def _grant(session: Any, user: Any, role: str, shows: list[str], *, revoke: bool
         wanted = Role(role)
     except ValueError:
         raise Invalid(f"'{role}' is not a role; use admin, editor, contributor or viewer.") from None
-    targets = [staff_catalogue.get_show(session, slug) for slug in shows] or [None]
+    targets: list[Any] = [staff_catalogue.get_show(session, slug) for slug in shows] or [None]
     for target in targets:
         if revoke:
             access.revoke_grant(session, user, wanted, target)
         else:
             access.grant(session, user, wanted, target)
-        _record(session, "user.revoke" if revoke else "user.grant", user, role=wanted.value,
-                show=target.slug if target else "*")  # fmt: skip
+        _record(
+            session,
+            "user.revoke" if revoke else "user.grant",
+            user,
+            role=wanted.value,
+            show=target.slug if target else "*",
+        )
 
 
 @users_app.command("list")
@@ -218,9 +223,15 @@ def token_list(username: str = typer.Argument(None, help="Only this account's to
             user = access.get_user(session, username) if username else None
             for token in access.list_tokens(session, user):
                 used = token.last_used_at.isoformat(timespec="minutes") if token.last_used_at else "-"
-                table.add_row(str(token.id), token.user.username, token.name, token.prefix + "…",
-                              token.created_at.isoformat(timespec="minutes"), used,
-                              "revoked" if token.revoked_at else "active")  # fmt: skip
+                table.add_row(
+                    str(token.id),
+                    token.user.username,
+                    token.name,
+                    token.prefix + "…",
+                    token.created_at.isoformat(timespec="minutes"),
+                    used,
+                    "revoked" if token.revoked_at else "active",
+                )
         database.dispose()
     Console().print(table)
 

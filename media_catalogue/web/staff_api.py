@@ -685,8 +685,12 @@ def _item_routes(kind: str) -> None:
         return _tagged(response, render(staff_catalogue.get_item(session, kind, slug), urls))
 
     def create_item(
-        response: Response, session: SessionDep, urls: UrlsDep, identity: editor, body: fields_model
-    ) -> Any:  # type: ignore[valid-type]
+        response: Response,
+        session: SessionDep,
+        urls: UrlsDep,
+        identity: editor,
+        body: fields_model,  # type: ignore[valid-type]
+    ) -> Any:
         item = staff_catalogue.save_item(session, identity, kind, body)
         session.commit()
         return _tagged(response, render(item, urls))
@@ -707,7 +711,9 @@ def _item_routes(kind: str) -> None:
         return _tagged(response, render(item, urls))
 
     path = f"/{plural}/{{slug}}"
-    router.get(f"/{plural}", response_model=list[out], summary=f"All {plural}", name=f"list_{plural}")(list_items)
+    router.get(f"/{plural}", response_model=list[out], summary=f"All {plural}", name=f"list_{plural}")(  # type: ignore[valid-type]
+        list_items
+    )
     router.get(path, response_model=out, summary=f"One {kind}, with its ETag", name=f"get_{kind}")(get_item)
     router.post(
         f"/{plural}",

@@ -258,3 +258,31 @@ def test_shows_videos_people_projects(client: TestClient, world: StaffWorld) -> 
     etag = client.get("/api/staff/shows/equalcity", headers=world.bearer("admin")).headers["ETag"]
     gone = client.delete("/api/staff/shows/equalcity", headers={**world.bearer("admin"), "If-Match": etag})
     assert gone.status_code == 200
+
+
+def test_deleted_episode_files_are_purged_after_the_retention_period(
+    client: TestClient, world: StaffWorld, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from media_catalogue.catalogue import staff
+    from media_catalogue.catalogue.models import Episode
+    from media_catalogue.storage import create_storage
+
+    draft = _draft(client, world)
+    url = f"{EPISODES}/{draft['slug']}"
+    _upload(client, world, draft["slug"])
+    guid = client.post(f"{url}/publish", headers=world.bearer("editor")).json()["guid"]
+    etag = client.get(url, headers=world.bearer("editor")).headers["ETag"]
+    client.delete(url, headers={**world.bearer("editor"), "If-Match": etag})
+    storage = create_storage(settings)
+    with world.database.session() as session:
+        key = session.get(Episode, draft["id"]).primary_media.storage_key  # type: ignore[union-attr]
+        assert staff.purge_deleted(session, storage) == []  # still within the retention period
+    assert storage.exists(key)
+    later = datetime.now(UTC) + staff.DELETED_RETENTION + timedelta(days=1)
+    with world.database.session() as session:
+        assert staff.purge_deleted(session, storage, now=later) == [f"match-en/{draft['slug']}"]
+    assert not storage.exists(key)
+    with world.database.session() as session:
+        episode = session.get(Episode, draft["id"])
+        assert episode is not None and episode.guid == guid and not episode.media_files
+        assert staff.purge_deleted(session, storage, now=later) == []
