@@ -10,8 +10,20 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..errors import Gone, NotFound
-from .models import LIVE_STATUSES, Credit, Episode, Person, Project, Show, SlugRedirect, Status, Video, utcnow
+from ..errors import Gone, Invalid, NotFound
+from .models import (
+    LIVE_STATUSES,
+    Credit,
+    Episode,
+    Person,
+    Project,
+    Show,
+    SlugRedirect,
+    Status,
+    Video,
+    VideoKind,
+    utcnow,
+)
 
 T = TypeVar("T")
 
@@ -209,7 +221,7 @@ def list_videos(
     if language:
         statement = statement.where(Video.language == language)
     if kind:
-        statement = statement.where(Video.kind == kind)
+        statement = statement.where(Video.kind == _video_kind(kind))
     if year:
         statement = statement.where(func.extract("year", Video.published_on) == year)
     if series:
@@ -226,6 +238,14 @@ def list_videos(
         .limit(per_page)
     ).all()
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def _video_kind(value: str) -> VideoKind:
+    try:
+        return VideoKind(value)
+    except ValueError:
+        accepted = ", ".join(kind.value for kind in VideoKind)
+        raise Invalid(f"'{value}' is not a kind of video; use one of {accepted}.", field="kind") from None
 
 
 def get_video(session: Session, slug: str) -> Video:

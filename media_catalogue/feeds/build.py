@@ -12,6 +12,7 @@ left out.
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -75,7 +76,9 @@ def show_notes_html(source: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _plain(source: str, limit: int | None = None) -> str:
-    return plain_text(source, limit=limit)
+    """Plain text for <description>, HTML-escaped: podcast apps render description as HTML, so a typed "<script>"
+    must arrive as text that shows those characters, never as markup (the XML layer escapes it once more)."""
+    return html.escape(plain_text(source, limit=limit), quote=False)
 
 
 @dataclass(frozen=True)
