@@ -12,6 +12,7 @@ middleware added. An entry also expires when the next scheduled episode goes liv
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import sqlite3
@@ -45,7 +46,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Entry:
     version: int
     expires: datetime | None
@@ -53,6 +54,10 @@ class Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: bytes
+
+    @functools.cached_property
+    def hit_headers(self) -> list[tuple[bytes, bytes]]:
+        return [*self.headers, (b"content-length", str(len(self.body)).encode()), (b"x-cache", b"hit")]
 
 
 def etag_matches(if_none_match: bytes | None, etag: bytes) -> bool:
@@ -167,7 +172,7 @@ class PageCacheMiddleware:
         entry = self.cache.get(key, version)
         if entry is not None:
             self.cache.hits += 1
-            await self._send(send, entry, scope, head)
+            await self._send(send, entry, scope, head, b"hit")
             return
         self.cache.misses += 1
         started = utcnow()
@@ -212,16 +217,20 @@ class PageCacheMiddleware:
         entry = Entry(version, expires, 200, headers, body, etag)
         if expires is None or expires > started:
             self.cache.put(key, entry)
-        await self._send(send, entry, scope, head)
+        await self._send(send, entry, scope, head, b"miss")
 
     @staticmethod
-    async def _send(send: Send, entry: Entry, scope: Scope, head: bool) -> None:
+    async def _send(send: Send, entry: Entry, scope: Scope, head: bool, outcome: bytes) -> None:
         if etag_matches(_header(scope, b"if-none-match"), entry.etag):
             keep = (b"etag", b"cache-control", b"vary", b"content-location", b"date", b"expires")
             headers = [(n, v) for n, v in entry.headers if n in keep]
+            headers.append((b"x-cache", outcome))
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
-        headers = [*entry.headers, (b"content-length", str(len(entry.body)).encode())]
+        if outcome == b"hit":
+            headers = entry.hit_headers
+        else:
+            headers = [*entry.headers, (b"content-length", str(len(entry.body)).encode()), (b"x-cache", outcome)]
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else entry.body})

@@ -8,6 +8,7 @@ it with `lang` attributes, the interface strings follow the chosen language.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -90,8 +91,10 @@ def parse_cookie(header: str | None, name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def choose_language(query_lang: str | None, cookie_header: str | None, accept_language: str | None) -> str:
-    """Explicit choice first (URL, then cookie), then the browser's preference, then English."""
+    """Explicit choice first (URL, then cookie), then the browser's preference, then English. Memoized: the page
+    cache asks on every request, and browsers send a handful of distinct headers."""
     if query_lang in LANGUAGES:
         return query_lang  # type: ignore[return-value]
     cookie = parse_cookie(cookie_header, LANG_COOKIE)

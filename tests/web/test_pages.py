@@ -258,6 +258,7 @@ def test_interface_is_translated_and_content_keeps_its_language(client: TestClie
 def test_pages_have_etags_and_answer_304(client: TestClient) -> None:
     first = client.get("/shows/match-en")
     etag = first.headers["etag"]
+    assert first.headers["x-cache"] == "miss" and client.get("/shows/match-en").headers["x-cache"] == "hit"
     assert first.headers["cache-control"].startswith("public")
     again = client.get("/shows/match-en", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag

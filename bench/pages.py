@@ -1,0 +1,193 @@
+"""Page benchmark (not a timed test): requests per second for an episode page of the seeded catalogue under a
+bounded load, served by `uvicorn --factory media_catalogue.web.app:app_from_environment --workers 2`, against nginx
+(started here with its own config, 2 workers) serving the same HTML bytes as a static file, both loaded by wrk on
+127.0.0.1 in the same run. Target (issue 5): at least 0.25x nginx.
+
+Rendered pages are cached per worker and checked against the catalogue's content version on every request (one
+read through a direct sqlite3 connection), so this measures the page cache's hit path; the render cost itself is
+printed too (median of cold renders through the app, cache cleared each time).
+
+    /tmp/venv/bin/python bench/pages.py [--duration 8] [--connections 16] [--page /shows/.../...]
+
+The last line printed holds the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from media_catalogue.catalogue.sync import sync_folder
+from media_catalogue.config import PROJECT_ROOT, Settings
+from media_catalogue.db import Database
+from media_catalogue.storage import create_storage
+
+PAGE = "/shows/diaspora-insights/aissatou-cisse"
+
+NGINX_CONF = """
+worker_processes 2;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/tmp-body;
+    proxy_temp_path {root}/tmp-proxy;
+    fastcgi_temp_path {root}/tmp-fastcgi;
+    uwsgi_temp_path {root}/tmp-uwsgi;
+    scgi_temp_path {root}/tmp-scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root}/www;
+        etag on;
+        location / {{
+            default_type "text/html; charset=utf-8";
+            add_header Cache-Control "public, max-age=0, must-revalidate";
+        }}
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers={"Accept-Language": "en"})  # noqa: S310 - 127.0.0.1
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.read(), {k.lower(): v for k, v in response.headers.items()}
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(url: str, duration: int, connections: int) -> float:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-H", "Accept-Language: en", url]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if "Non-2xx or 3xx" in output or "Socket errors" in output:
+        print(output, file=sys.stderr)
+        raise RuntimeError(f"wrk saw errors against {url}")
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert found, output
+    return float(found.group(1))
+
+
+def render_cost(settings: Settings, database: Database, page: str, rounds: int = 30) -> float:
+    """Median time of a full uncached render through the app (route, queries, Jinja2), in milliseconds."""
+    from fastapi.testclient import TestClient
+
+    from media_catalogue.web.app import create_app
+
+    app = create_app(settings, database=database)
+    times = []
+    with TestClient(app, base_url=settings.base_url) as client:
+        client.get(page)
+        for _ in range(rounds):
+            app.state.page_cache.clear()
+            start = time.perf_counter()
+            client.get(page, headers={"Accept-Language": "en"})
+            times.append(time.perf_counter() - start)
+        hits = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            client.get(page, headers={"Accept-Language": "en"})
+            hits.append(time.perf_counter() - start)
+    print(f"  in-process (TestClient): uncached render {statistics.median(times) * 1000:.2f} ms, "
+          f"cache hit {statistics.median(hits) * 1000:.2f} ms (medians of {rounds})")  # fmt: skip
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=8, help="Seconds per wrk run.")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (the bounded load).")
+    parser.add_argument("--page", default=PAGE, help="Path of the page to load.")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if shutil.which(tool) is None:
+            sys.exit(f"error: {tool} is not installed (apt-get install {tool})")
+
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
+        workdir = Path(tmp)
+        app_port, nginx_port = free_port(), free_port()
+        base_url = f"http://127.0.0.1:{app_port}"
+        database_url = f"sqlite:///{workdir / 'catalogue.sqlite3'}"
+        settings = Settings(data_dir=workdir / "data", base_url=base_url, database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+        database = Database(settings)
+        database.migrate()
+        report = sync_folder(database, settings, create_storage(settings), PROJECT_ROOT / "episodes")
+        if report.errors:
+            sys.exit(f"error: the seeded catalogue did not sync: {report.errors[0]}")
+        print(f"seeded catalogue synced: {len(report.created)} items")
+        render_cost(settings, database, args.page)
+        database.dispose()
+        env = {
+            **os.environ,
+            "MEDIA_CATALOGUE_DATA_DIR": str(workdir / "data"),
+            "MEDIA_CATALOGUE_DATABASE_URL": database_url,
+            "MEDIA_CATALOGUE_BASE_URL": base_url,
+        }
+        uvicorn = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "media_catalogue.web.app:app_from_environment",
+             "--workers", "2", "--host", "127.0.0.1", "--port", str(app_port), "--no-access-log",
+             "--log-level", "warning"],
+            env=env, start_new_session=True,
+        )  # fmt: skip
+        nginx = None
+        try:
+            app_url = f"{base_url}{args.page}"
+            wait_for(f"{base_url}/healthz")
+            body, headers = fetch(app_url)
+            for _ in range(20):  # both workers render their copy before measuring
+                fetch(app_url)
+            workdir.chmod(0o755)  # nginx workers run unprivileged and must read the file
+            www = workdir / "www"
+            www.mkdir(mode=0o755)
+            (www / "page.html").write_bytes(body)
+            (workdir / "nginx.conf").write_text(NGINX_CONF.format(root=workdir, port=nginx_port))
+            nginx = subprocess.Popen(["nginx", "-c", str(workdir / "nginx.conf"), "-p", str(workdir)],
+                                     start_new_session=True)  # fmt: skip
+            nginx_url = f"http://127.0.0.1:{nginx_port}/page.html"
+            wait_for(nginx_url)
+            assert fetch(nginx_url)[0] == body
+            print(f"serving {args.page}: {len(body) / 1024:.1f} KiB of HTML, ETag {headers.get('etag')}")
+            app_rps = wrk(app_url, args.duration, args.connections)
+            nginx_rps = wrk(nginx_url, args.duration, args.connections)
+            print(f"  app (uvicorn, 2 workers): {app_rps:,.0f} requests/s")
+            print(f"  nginx (2 workers), same bytes: {nginx_rps:,.0f} requests/s")
+        finally:
+            for process in (uvicorn, nginx):
+                if process is not None:
+                    os.killpg(process.pid, signal.SIGTERM)
+                    process.wait(timeout=20)
+    print(f"ratio: episode page app/nginx {app_rps / nginx_rps:.2f} (target >= 0.25)")
+
+
+if __name__ == "__main__":
+    main()
