@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..catalogue import queries
-from ..catalogue.models import Credit, Episode, Show, Video
+from ..catalogue.models import Credit, Episode, Show, Video, VideoKind
 from ..catalogue.providers import ProviderVideo
 from ..text import render_markdown
 from ..urls import UrlPlan
@@ -179,7 +179,8 @@ def list_videos(
     project: str | None = None,
     person: str | None = None,
     language: str | None = None,
-    kind: str | None = None,
+    kind: VideoKind | None = None,
+    series: Annotated[str | None, Query(max_length=200)] = None,
     year: Annotated[int | None, Query(ge=1900, le=2999)] = None,
     page: PageNumber = 1,
     per_page: PerPage = 24,
@@ -189,8 +190,9 @@ def list_videos(
         project=project,
         person=person,
         language=language,
-        kind=kind,
+        kind=kind.value if kind else None,
         year=year,
+        series=series,
         page=page,
         per_page=per_page,
     )

@@ -209,3 +209,11 @@ def test_videos_on_project_person_pages_and_in_search(client: TestClient) -> Non
     found = parse(client.get("/search?q=journey"))
     assert "/videos/vlog-1" in found.xpath("//main//a/@href")
     assert "/feeds/videos.xml" in " ".join(parse(client.get("/videos")).xpath("//a/@href | //link/@href"))
+
+
+def test_json_twin_filters_the_same_and_refuses_unknown_kinds(client: TestClient) -> None:
+    body = client.get("/api/videos", params={"series": "Diaspora vlogs", "language": "en"}).json()
+    assert [video["slug"] for video in body["items"]] == ["vlog-3", "vlog-1"]
+    assert client.get("/api/videos", params={"kind": "vlog", "person": "hans-maertens"}).json()["total"] == 1
+    refused = client.get("/api/videos", params={"kind": "film"})
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "kind"
