@@ -29,9 +29,14 @@ ROLES = {"host", "guest", "interviewer", "panelist", "moderator", "speaker", "pr
 LINK_KINDS = {"spotify", "apple_podcasts", "facebook", "youtube", "vimeo", "linkedin", "website", "other"}
 
 
+MAX_SLUG = 120  # the shortest slug column; PostgreSQL refuses longer values where SQLite would not
+
+
 def _check_slug(value: str) -> str:
     if not SLUG.match(value):
         raise ValueError(f"'{value}' is not a slug: use lowercase letters, digits and single hyphens")
+    if len(value) > MAX_SLUG:
+        raise ValueError(f"a slug has at most {MAX_SLUG} characters")
     return value
 
 
@@ -61,8 +66,8 @@ class CreditSpec(Spec):
 
 class LinkSpec(Spec):
     kind: str = "other"
-    url: str
-    label: str = ""
+    url: str = Field(max_length=2000)
+    label: str = Field("", max_length=300)
 
     _url = field_validator("url")(_check_url)
 
@@ -76,7 +81,7 @@ class LinkSpec(Spec):
 
 class ProjectSpec(Spec):
     slug: str
-    name: str
+    name: str = Field(max_length=300)
     description: str = ""
     website: str | None = None
     contact_email: str | None = None
@@ -87,7 +92,7 @@ class ProjectSpec(Spec):
 
 class PersonSpec(Spec):
     slug: str
-    name: str
+    name: str = Field(max_length=300)
     affiliation: str = ""
     bio: str = ""
     link: str | None = None
@@ -98,8 +103,8 @@ class PersonSpec(Spec):
 
 
 class OwnerSpec(Spec):
-    name: str
-    email: str
+    name: str = Field(max_length=300)
+    email: str = Field(max_length=320)
 
     @field_validator("email")
     @classmethod
@@ -113,23 +118,23 @@ class ShowSpec(Spec):
     title: str = Field(min_length=1, max_length=300)
     language: str
     description: str = Field(min_length=1)
-    author: str = Field(min_length=1)
+    author: str = Field(min_length=1, max_length=300)
     owner: OwnerSpec
-    category: str = Field(min_length=1)
-    subcategory: str | None = None
-    subtitle: str = ""
+    category: str = Field(min_length=1, max_length=100)
+    subcategory: str | None = Field(None, max_length=100)
+    subtitle: str = Field("", max_length=500)
     explicit: bool = False
     type: Literal["episodic", "serial"] = "episodic"
     project: str | None = None
     website: str | None = None
-    copyright: str = ""
+    copyright: str = Field("", max_length=500)
     artwork: str | None = None
-    translation_group: str | None = None
+    translation_group: str | None = Field(None, max_length=120)
     spotify_url: str | None = None
     apple_podcasts_url: str | None = None
     funding_url: str | None = None
-    funding_text: str | None = None
-    license: str | None = None
+    funding_text: str | None = Field(None, max_length=300)
+    license: str | None = Field(None, max_length=200)
     complete: bool = False
     seasons: dict[int, str] = Field(default_factory=dict)
     hosts: list[CreditSpec] = Field(default_factory=list)
@@ -179,9 +184,9 @@ class EpisodeSpec(Spec):
     artwork: str | None = None
     enclosure_url: str | None = None
     enclosure_length: int | None = Field(None, gt=0)
-    enclosure_type: str | None = None
+    enclosure_type: str | None = Field(None, max_length=100)
     links: list[LinkSpec] = Field(default_factory=list)
-    translation_group: str | None = None
+    translation_group: str | None = Field(None, max_length=160)
     transcripts: list[TranscriptSpec] = Field(default_factory=list)
     chapters: str | None = None
     guid: str | None = None
@@ -197,7 +202,7 @@ class VideoSpec(Spec):
     published: PublishedValue = None
     language: str | None = None
     project: str | None = None
-    series: str | None = None
+    series: str | None = Field(None, max_length=200)
     people: list[CreditSpec] = Field(default_factory=list)
     subtitles: list[str] = Field(default_factory=list)
     episode: str | None = None
@@ -417,8 +422,10 @@ def _markdown_item(tree: ContentTree, path: Path, model: type[ModelT], scope: st
 
 
 def _check_file_slug(stem: str, rel: str) -> str:
-    if not SLUG.match(stem):
-        raise ContentError(rel, f"the file name '{stem}' is not a slug: use lowercase letters, digits and hyphens")
+    if not SLUG.match(stem) or len(stem) > MAX_SLUG:
+        raise ContentError(
+            rel, f"the file name '{stem}' is not a slug: use lowercase letters, digits and hyphens ({MAX_SLUG} at most)"
+        )
     return stem
 
 

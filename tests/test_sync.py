@@ -169,3 +169,21 @@ def test_show_edit_retags_its_episodes_files(database: Database, settings: Setti
     report = run_sync(database, settings, root)
     assert report.updated == ["show match-en"] and report.errors == []
     assert album() == "MATCH talks"
+
+
+def test_values_too_long_for_the_database_are_reported_per_file(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    long_slug = "a" * 130
+    write(root, f"match-en/{long_slug}.md", EPISODE)
+    write(
+        root,
+        "match-nl/long-group.md",
+        EPISODE.replace("translation_group: match-ep2", "translation_group: " + "g" * 200),
+    )
+    report = run_sync(database, settings, root)
+    messages = [error.message for error in report.errors]
+    assert any(f"{long_slug}.md" in m and "120 at most" in m for m in messages), messages
+    assert any("long-group.md:" in m and "translation_group" in m for m in messages), messages
+    assert "episode match-en/global-race-for-talent" in report.created

@@ -38,7 +38,8 @@ from .sync import episode_guid_for
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$"
 DELETED_RETENTION = timedelta(days=30)
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=160)]
+# 120 is the shortest slug column (shows, projects, people): longer would be refused by PostgreSQL, not by SQLite.
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
 
 
 def slugify(text: str) -> str:

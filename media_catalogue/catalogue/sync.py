@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ..config import Settings
@@ -90,6 +91,11 @@ class Syncer:
             return
         except CatalogueError as exc:
             self.report.errors.append(ContentError(self.tree.relative(loaded.path), exc.message, field=exc.field))
+            return
+        except (DataError, IntegrityError) as exc:
+            # A value the database refuses (too long for its column, a duplicate): report it, keep loading the rest.
+            reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+            self.report.errors.append(ContentError(self.tree.relative(loaded.path), f"could not be stored: {reason}"))
             return
         if outcome == "created":
             self.report.created.append(label)
