@@ -107,3 +107,19 @@ def test_openapi_documents_every_public_route(client: TestClient) -> None:
     for path in ("/api/shows", "/api/shows/{show}", "/api/shows/{show}/episodes", "/api/videos"):
         assert path in spec["paths"]
     assert "EpisodeOut" in spec["components"]["schemas"]
+
+
+def test_renamed_slugs_redirect_the_right_segment(client: TestClient, database: Database) -> None:
+    from media_catalogue.catalogue.models import Show, SlugRedirect
+
+    with database.session() as session:
+        show = session.scalar(select(Show).where(Show.slug == "match-en"))
+        episode = session.scalar(select(Episode).where(Episode.slug == "extra-5"))
+        assert show is not None and episode is not None
+        # The episode's old slug equals a show slug: only the episode segment may be rewritten.
+        session.add(SlugRedirect(kind="episode", scope=str(show.id), old_slug="match-en", target_id=episode.id))
+        session.add(SlugRedirect(kind="show", scope="", old_slug="match-old", target_id=show.id))
+    moved = client.get("/api/shows/match-en/episodes/match-en", params={"x": "1"}, follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == "/api/shows/match-en/episodes/extra-5?x=1"
+    show_moved = client.get("/api/shows/match-old/episodes/extra-5", follow_redirects=False)
+    assert show_moved.status_code == 301 and show_moved.headers["location"] == "/api/shows/match-en/episodes/extra-5"

@@ -17,3 +17,13 @@ def test_framing_is_self_only_except_on_embed(settings: Settings, database: Data
         embed = client.get("/embed/no-show/no-episode")
         assert "frame-ancestors *" in embed.headers["content-security-policy"]
         assert embed.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_nul_characters_in_the_address_are_refused_on_every_database(settings: Settings, database: Database) -> None:
+    with TestClient(create_app(settings, database=database)) as client:
+        for url in ("/api/videos?person=a%00b", "/api/shows/a%00b", "/videos?language=%00"):
+            response = client.get(url)
+            assert response.status_code == 400, url
+            assert response.json()["error"]["code"] == "invalid_request"
+            assert "frame-ancestors 'self'" in response.headers["content-security-policy"]
+        assert client.get("/api/videos?person=a%2500b").status_code == 200  # an escaped "%00" is ordinary text

@@ -187,3 +187,19 @@ def test_values_too_long_for_the_database_are_reported_per_file(
     assert any(f"{long_slug}.md" in m and "120 at most" in m for m in messages), messages
     assert any("long-group.md:" in m and "translation_group" in m for m in messages), messages
     assert "episode match-en/global-race-for-talent" in report.created
+
+
+def test_renaming_a_show_folder_keeps_its_episodes_published(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    run_sync(database, settings, root)
+    guid = episode(database, "match-en", "global-race-for-talent").guid
+    (root / "match-en").rename(root / "match-english")
+    show_yaml = root / "match-english/show.yaml"
+    show_yaml.write_text(show_yaml.read_text() + "previous_slugs: [match-en]\n")
+    report = run_sync(database, settings, root)
+    assert report.errors == [] and report.unpublished == [] and report.updated == ["show match-english"]
+    moved = episode(database, "match-english", "global-race-for-talent")
+    assert moved.status == Status.published and moved.guid == guid
+    assert run_sync(database, settings, root).changes == 0

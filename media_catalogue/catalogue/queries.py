@@ -110,9 +110,11 @@ def _redirect_target(session: Session, kind: str, slug: str, scope: str = "") ->
 class Moved(Exception):
     """The slug was renamed; the web layer answers 301 to the new one."""
 
-    def __init__(self, new_slug: str) -> None:
+    def __init__(self, new_slug: str, old_slug: str, kind: str) -> None:
         super().__init__(new_slug)
         self.new_slug = new_slug
+        self.old_slug = old_slug
+        self.kind = kind  # show | episode | video: which segment of the path was renamed
 
 
 def list_shows(session: Session) -> list[Show]:
@@ -138,7 +140,7 @@ def get_show(session: Session, slug: str) -> Show:
     if show is None:
         target = _redirect_target(session, "show", slug)
         if target is not None and (moved := session.get(Show, target)) is not None:
-            raise Moved(moved.slug)
+            raise Moved(moved.slug, slug, "show")
         raise NotFound(f"No show is called '{slug}'.")
     return show
 
@@ -163,7 +165,7 @@ def get_episode(session: Session, show: Show, slug: str, *, include_unpublished:
     if episode is None:
         target = _redirect_target(session, "episode", slug, scope=str(show.id))
         if target is not None and (moved := session.get(Episode, target)) is not None:
-            raise Moved(moved.slug)
+            raise Moved(moved.slug, slug, "episode")
         raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
     if include_unpublished:
         return episode
@@ -261,7 +263,7 @@ def get_video(session: Session, slug: str) -> Video:
     if video is None:
         target = _redirect_target(session, "video", slug)
         if target is not None and (moved := session.get(Video, target)) is not None:
-            raise Moved(moved.slug)
+            raise Moved(moved.slug, slug, "video")
         raise NotFound(f"No video is called '{slug}'.")
     if video.status != Status.published:
         raise Gone(f"The video '{slug}' is no longer available.")

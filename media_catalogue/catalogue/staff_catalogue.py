@@ -190,8 +190,9 @@ def _write(
     label = getattr(obj, "slug", "")
     show_id = obj.id if isinstance(obj, Show) else None
     action = f"{kind}.{'create' if created else 'update'}"
-    audit.record(session, actor_of(identity), action, kind, obj.id, label, show_id=show_id, before=before,
-                 after=snapshot(obj))  # fmt: skip
+    audit.record(
+        session, actor_of(identity), action, kind, obj.id, label, show_id=show_id, before=before, after=snapshot(obj)
+    )
     if isinstance(obj, Show):
         versions.touch(session, obj)
     else:
@@ -210,8 +211,16 @@ def create_show(session: Session, identity: Identity, settings: Settings, fields
     show = Show(slug=fields.slug, podcast_guid=podcast_guid_for(UrlPlan(settings).feed(fields.slug)))
     if session.scalar(select(Show.id).where(Show.podcast_guid == show.podcast_guid)) is not None:
         raise Conflict("A show with this feed address existed before; choose another address.", field="slug")
-    return _write(session, identity, show, fields, fields.model_fields_set | {"title", "language"},  # type: ignore[no-any-return]
-                  kind="show", if_match=None, created=True)  # fmt: skip
+    return _write(
+        session,
+        identity,
+        show,
+        fields,
+        fields.model_fields_set | {"title", "language"},  # type: ignore[no-any-return]
+        kind="show",
+        if_match=None,
+        created=True,
+    )
 
 
 def update_show(
@@ -227,8 +236,9 @@ def delete_show(session: Session, identity: Identity, show: Show, if_match: str 
     audit.check_if_match(if_match, etag(show))
     if session.scalar(select(Episode.id).where(Episode.show_id == show.id).limit(1)) is not None:
         raise Conflict("This show has episodes; delete (or move) them first. Deleted episodes keep it too.")
-    audit.record(session, actor_of(identity), "show.delete", "show", show.id, show.slug, show_id=show.id,
-                 before=snapshot(show))  # fmt: skip
+    audit.record(
+        session, actor_of(identity), "show.delete", "show", show.id, show.slug, show_id=show.id, before=snapshot(show)
+    )
     session.delete(show)
     session.flush()
     versions.bump_catalogue(session)
@@ -280,7 +290,8 @@ def delete_video(session: Session, identity: Identity, video: Video, if_match: s
     before = snapshot(video)
     video.status = Status.unpublished
     session.flush()
-    audit.record(session, actor_of(identity), "video.delete", "video", video.id, video.slug, before=before,
-                 after=snapshot(video))  # fmt: skip
+    audit.record(
+        session, actor_of(identity), "video.delete", "video", video.id, video.slug, before=before, after=snapshot(video)
+    )
     versions.bump_catalogue(session)
     return video

@@ -104,6 +104,14 @@ class Syncer:
         else:
             self.report.unchanged += 1
 
+    def _unchanged(self, row: Any, loaded: Loaded[Any]) -> bool:
+        """Same bytes under the same slug: nothing to do, except following a file that moved (a show folder renamed
+        with previous_slugs moves all its episode files, whose content did not change)."""
+        if row is None or row.content_hash != loaded.content_hash or row.slug != loaded.slug:
+            return False
+        row.source_path = self._rel(loaded)
+        return True
+
     def _rel(self, loaded: Loaded[Any]) -> str:
         return self.tree.relative(loaded.path)
 
@@ -144,7 +152,7 @@ class Syncer:
 
         def apply(session: Session) -> str | None:
             row = session.scalar(select(model).where(model.slug == loaded.slug))
-            if row is not None and row.content_hash == loaded.content_hash:
+            if self._unchanged(row, loaded):
                 return None
             created = row is None
             row = row or model(slug=loaded.slug)
@@ -173,7 +181,7 @@ class Syncer:
             row = session.scalar(select(Show).where(Show.slug == loaded.slug))
             if row is None and spec.previous_slugs:
                 row = session.scalar(select(Show).where(Show.slug.in_(spec.previous_slugs)))
-            if row is not None and row.content_hash == loaded.content_hash and row.slug == loaded.slug:
+            if self._unchanged(row, loaded):
                 return None
             created = row is None
             if row is None:
@@ -255,7 +263,7 @@ class Syncer:
                 row = session.scalar(
                     select(Episode).where(Episode.show_id == show.id, Episode.slug.in_(spec.previous_slugs))
                 )
-            if row is not None and row.content_hash == loaded.content_hash and row.slug == loaded.slug:
+            if self._unchanged(row, loaded):
                 return None
             created = row is None
             published_at, precision = parse_published(spec.published, show.timezone, rel)
@@ -345,7 +353,7 @@ class Syncer:
             row = session.scalar(select(Video).where(Video.slug == loaded.slug))
             if row is None and spec.previous_slugs:
                 row = session.scalar(select(Video).where(Video.slug.in_(spec.previous_slugs)))
-            if row is not None and row.content_hash == loaded.content_hash and row.slug == loaded.slug:
+            if self._unchanged(row, loaded):
                 return None
             created = row is None
             if row is None:

@@ -33,6 +33,7 @@ def serve(
     import uvicorn
 
     from .. import ingest
+    from ..catalogue import staff
     from ..catalogue.sync import catalogue_is_empty, sync_folder
 
     with state.errors_as_messages():
@@ -43,6 +44,10 @@ def serve(
             removed = ingest.remove_orphans(session, storage, older_than_seconds=3600)
         if removed:
             typer.echo(f"removed {len(removed)} stored objects no catalogue row points to")
+        with database.session() as session:
+            purged = staff.purge_deleted(session, storage)
+        if purged:
+            typer.echo(f"removed the files of {len(purged)} episodes deleted more than 30 days ago")
         if seed and catalogue_is_empty(database) and settings.content_dir.is_dir():
             report = sync_folder(database, settings, storage, settings.content_dir)
             typer.echo(f"seeded the catalogue from {settings.content_dir}: {report.changes} items")
@@ -130,7 +135,21 @@ def episodes(show: str = typer.Argument(..., help="Show slug.")) -> None:
     Console().print(table)
 
 
+def purge_deleted() -> None:
+    """Remove the stored files of episodes deleted more than 30 days ago (their GUIDs stay reserved); cron-safe."""
+    from ..catalogue import staff
+
+    with state.errors_as_messages():
+        _, database, storage = _open()
+        with database.session() as session:
+            purged = staff.purge_deleted(session, storage)
+    for label in purged:
+        typer.echo(f"purged files of {label}")
+    typer.echo(f"{len(purged)} deleted episodes purged")
+
+
 def register(app: typer.Typer) -> None:
+    app.command("purge-deleted")(purge_deleted)
     app.command()(serve)
     app.command()(sync)
     app.command()(shows)

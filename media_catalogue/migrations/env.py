@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import media_catalogue.catalogue.accounts  # noqa: F401 - registers the staff tables on Base.metadata
 from media_catalogue.catalogue.models import Base
 
 target_metadata = Base.metadata

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +19,7 @@ from ..db import Database
 from ..errors import CatalogueError
 from ..storage import create_storage
 from ..urls import UrlPlan
-from .security import SecurityHeaders
+from .security import RejectNulCharacters, SecurityHeaders
 
 
 def _wants_json(request: Request) -> bool:
@@ -47,16 +48,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Moved)
     async def moved(request: Request, exc: Moved) -> Response:
-        # The old slug is the last path segment that differs; replace it and keep the rest of the path.
-        old = request.path_params
-        path = request.url.path
-        for value in old.values():
-            if isinstance(value, str) and value != exc.new_slug and f"/{value}" in path:
-                head, _, tail = path.rpartition(f"/{value}")
-                path = f"{head}/{exc.new_slug}{tail}"
-                break
+        # Replace exactly the renamed segment: a show is the first segment equal to the old slug, an episode the last.
+        segments = request.url.path.split("/")
+        matches = [i for i, segment in enumerate(segments) if unquote(segment) == exc.old_slug]
+        if not matches:
+            raise StarletteHTTPException(404)
+        index = matches[-1] if exc.kind == "episode" else matches[0]
+        segments[index] = quote(exc.new_slug)
         query = f"?{request.url.query}" if request.url.query else ""
-        return RedirectResponse(path + query, status_code=301)
+        return RedirectResponse("/".join(segments) + query, status_code=301)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -102,6 +102,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.urls = UrlPlan(settings)
     install_error_handlers(app)
 
+    app.add_middleware(RejectNulCharacters)
     app.add_middleware(SecurityHeaders)
 
     from .api import router as api_router

@@ -45,3 +45,28 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class RejectNulCharacters:
+    """A U+0000 in the path or query can never match catalogue data, and PostgreSQL refuses it outright (SQLite
+    does not): answer 400 for every such request before it reaches a route, on either database."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope.get("query_string", b"")):
+            body = (
+                b'{"ok": false, "error": {"code": "invalid_request", '
+                b'"message": "The address contains a NUL character (%00), which is never valid here."}}'
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 400,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)

@@ -15,8 +15,15 @@ from media_catalogue.errors import Conflict, Forbidden, Invalid, Unauthorized
 
 def test_migration_creates_the_staff_tables(database: Database) -> None:
     tables = set(inspect(database.engine).get_table_names())
-    assert {"users", "role_grants", "api_tokens", "login_sessions", "login_attempts", "audit_entries",
-            "idempotency_keys"} <= tables  # fmt: skip
+    assert {
+        "users",
+        "role_grants",
+        "api_tokens",
+        "login_sessions",
+        "login_attempts",
+        "audit_entries",
+        "idempotency_keys",
+    } <= tables
 
 
 def test_passwords_are_stored_as_argon2_hashes(database: Database) -> None:

@@ -25,8 +25,17 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no
 
 
 def test_users_lifecycle(run, database: Database) -> None:  # type: ignore[no-untyped-def]
-    result = run("users", "create", "alice", "--name", "Alice", "--role", "admin", "--password-stdin",
-                 stdin="a long enough password\n")  # fmt: skip
+    result = run(
+        "users",
+        "create",
+        "alice",
+        "--name",
+        "Alice",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     assert "created user alice" in result.output
     listing = run("users", "list")

@@ -77,10 +77,6 @@ def test_staff_api_survives_fuzzing(live_server: str, world: StaffWorld, tmp_pat
     assert result.returncode == 0, result.stdout[-8000:]
 
 
-@pytest.mark.xfail(
-    reason="public API (web/api.py): GET /api/videos?kind=<not a kind> answers 500 (the enum is not validated)",
-    strict=False,
-)
 def test_public_api_survives_fuzzing(live_server: str, world: StaffWorld, tmp_path: Path) -> None:
     result = _fuzz(
         live_server,

@@ -90,11 +90,6 @@ def test_payloads_are_inert_on_public_pages(client: TestClient, app, world: Staf
         _assert_inert_html(response.text, url)
 
 
-@pytest.mark.xfail(
-    reason="feeds/build.py puts plain_text(summary) in <description>: plain_text unescapes the text, so a typed "
-    "<script> arrives entity-encoded, which RSS readers decode as HTML; the feed should HTML-escape it (feeds work)",
-    strict=False,
-)
 def test_payloads_are_inert_in_the_feed(client: TestClient, app, world: StaffWorld) -> None:  # type: ignore[no-untyped-def]
     if not _has_route(app, "/feeds/{show}.xml"):
         pytest.skip("the feeds are not part of this build")
