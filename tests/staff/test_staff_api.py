@@ -142,9 +142,13 @@ def test_retried_upload_creates_one_episode(client: TestClient, world: StaffWorl
 def test_upload_limits_and_hostile_names(client: TestClient, world: StaffWorld, settings) -> None:  # type: ignore[no-untyped-def]
     draft = _draft(client, world)
     url = f"{EPISODES}/{draft['slug']}/media"
-    for name in ("../../../etc/passwd.mp3", "..\\evil.mp3", "a/b.mp3", "x\x00.mp3"):
+    for name in ("../../../etc/passwd.mp3", "..\\evil.mp3", "a/b.mp3", "x\x01.mp3"):
         response = client.put(url, params={"filename": name}, content=MP3.read_bytes(), headers=world.bearer("editor"))
         assert response.status_code == 422, (name, response.text)
+        assert response.json()["error"]["code"] == "bad_filename"
+    # A NUL anywhere in the address is refused before any route runs (PostgreSQL could not even compare it).
+    nul = client.put(url, params={"filename": "x\x00.mp3"}, content=MP3.read_bytes(), headers=world.bearer("editor"))
+    assert nul.status_code == 400 and nul.json()["error"]["code"] == "invalid_request"
     root = Path(settings.resolved_storage_url)
     stored = [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
     assert all(root in p.parents for p in stored)
