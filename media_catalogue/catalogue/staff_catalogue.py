@@ -4,7 +4,7 @@ editors of any show). Same rules as for episodes: role check, If-Match on update
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -17,10 +17,11 @@ from ..urls import UrlPlan
 from . import access, audit, versions
 from .access import Identity
 from .accounts import Role
-from .models import Episode, Person, Project, Show, ShowType, Status, Video, VideoKind
-from .staff import Slug, _http_url, actor_of
+from .models import Credit, Episode, Person, Project, Show, ShowType, Status, Video, VideoKind
+from .staff import CreditIn, Slug, _http_url, actor_of
 
 EMAIL_PATTERN = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 # -- input models ------------------------------------------------------------------------------------------------
 
@@ -77,6 +78,10 @@ class VideoFields(_Fields):
     series: str | None = Field(None, max_length=200)
     project: Slug | None = None
     status: Literal["published", "unpublished", "draft"] = "published"
+    subtitle_languages: list[Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=20)]] = Field(
+        default_factory=list, max_length=30, description="Languages of the subtitles the video offers (en, fr, nl…)."
+    )
+    people: list[CreditIn] = Field(default_factory=list, max_length=100, description="People credited, with roles.")
 
 
 class PersonFields(_Fields):
@@ -109,7 +114,7 @@ class ProjectFields(_Fields):
 # -- snapshots ---------------------------------------------------------------------------------------------------
 
 _SHOW_COLUMNS = [name for name in ShowFields.model_fields if name != "project"]
-_VIDEO_COLUMNS = [name for name in VideoFields.model_fields if name != "project"]
+_VIDEO_COLUMNS = [name for name in VideoFields.model_fields if name not in ("project", "people")]
 
 
 def snapshot(obj: Show | Video | Person | Project) -> dict[str, Any]:
@@ -119,7 +124,9 @@ def snapshot(obj: Show | Video | Person | Project) -> dict[str, Any]:
         data["artwork_key"] = obj.artwork_key
     elif isinstance(obj, Video):
         data = {name: getattr(obj, name) for name in _VIDEO_COLUMNS}
+        data["subtitle_languages"] = list(obj.subtitle_languages or [])
         data["project"] = obj.project.slug if obj.project else None
+        data["people"] = [{"person": c.person.slug, "role": c.role} for c in obj.credits]
     elif isinstance(obj, Person):
         data = {name: getattr(obj, name) for name in PersonFields.model_fields}
     else:
@@ -141,6 +148,35 @@ def _project(session: Session, slug: str | None) -> Project | None:
     if project is None:
         raise Invalid(f"'{slug}' is not a project of the catalogue.", field="project")
     return project
+
+
+def _credit_video(session: Session, video: Video, people: list[CreditIn]) -> None:
+    credits = []
+    with session.no_autoflush:  # a video being created is not in the session yet
+        for position, credit in enumerate(people):
+            person = session.scalar(select(Person).where(Person.slug == credit.person))
+            if person is None:
+                raise Invalid(f"'{credit.person}' is not a person of the catalogue; add them first.", field="people")
+            credits.append(Credit(person_id=person.id, role=credit.role.strip(), position=position))
+    if video.id is not None:
+        video.credits.clear()
+        session.flush()  # the old credits go before the new ones are added
+    video.credits.extend(credits)
+
+
+def _keep_old_address(session: Session, video: Video) -> None:
+    """A renamed video's old address keeps answering, with a 301 to the new one (shared links stay good)."""
+    from .models import SlugRedirect
+
+    old = session.scalar(
+        select(SlugRedirect).where(
+            SlugRedirect.kind == "video", SlugRedirect.scope == "", SlugRedirect.old_slug == video.slug
+        )
+    )
+    if old is None:
+        session.add(SlugRedirect(kind="video", scope="", old_slug=video.slug, target_id=video.id))
+    else:
+        old.target_id = video.id
 
 
 def _slug_free(session: Session, model: type[Any], slug: str, current: Any = None) -> None:
@@ -167,6 +203,8 @@ def _write(
         if isinstance(obj, Show) and not created:
             raise Invalid("A show's address is part of its feed URL and cannot change here.", field="slug")
         _slug_free(session, type(obj), fields.slug, obj)  # type: ignore[attr-defined]
+        if isinstance(obj, Video) and not created:
+            _keep_old_address(session, obj)
     for name in sent:
         value = getattr(fields, name)
         if name == "project":
@@ -183,6 +221,10 @@ def _write(
             found = providers.recognise(value)
             obj.url, obj.provider, obj.provider_id = found.canonical_url, found.provider, found.provider_id
             obj.start_seconds = found.start_seconds
+        elif name == "people" and isinstance(obj, Video):
+            _credit_video(session, obj, value)
+        elif name == "subtitle_languages":
+            obj.subtitle_languages = list(dict.fromkeys(value))
         else:
             setattr(obj, name, value)
     session.add(obj)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import episodes, overview, signin
+from . import episodes, overview, signin, videos
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 router.include_router(signin.router)
 router.include_router(overview.router)
 router.include_router(episodes.router)
+router.include_router(videos.router)
 
 __all__ = ["router"]

@@ -1,0 +1,267 @@
+"""Video pages of the workspace: the list of every video, and the create and edit forms (provider link recognised,
+people with roles, subtitle languages, status). Same services and rules as the staff API: editors of any show (and
+admins) write, every staff member reads; edits carry the ETag they were made against, and every change is audited.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from starlette.concurrency import run_in_threadpool
+
+from ...catalogue import access, audit, providers, staff_catalogue
+from ...catalogue.access import Identity
+from ...catalogue.accounts import Role
+from ...catalogue.models import Credit, Person, Project, Video
+from ...catalogue.staff import slugify
+from ...errors import CatalogueError, NotFound, PreconditionFailed
+from ..auth import require
+from ..deps import SessionDep, UrlsDep
+from .rendering import Viewer, form_errors, redirect, render
+
+router = APIRouter()
+
+Editor = Annotated[Identity, Depends(require(Role.editor, anywhere=True))]
+
+KINDS = [
+    ("vlog", "Vlog"),
+    ("video_podcast", "Video podcast"),
+    ("testimony", "Testimony"),
+    ("webinar", "Webinar"),
+    ("short_video", "Short video"),
+]
+STATUSES = [
+    ("published", "Published: on /videos, in search and in the video feed"),
+    ("draft", "Draft: only staff see it"),
+    ("unpublished", "Unpublished: its page answers “gone”"),
+]
+# Plain-language messages for fields whose validation messages are technical.
+_PLAIN = {
+    "slug": "Use lowercase letters, digits and dashes only (at most 120), for example match-webinar-2024.",
+    "published_on": "Write the date as 2024-05-31, or leave it empty.",
+    "language": "Write a language code such as en, fr, nl or rw, or leave it empty.",
+    "subtitle_languages": "Write language codes separated by commas, such as en, fr, nl.",
+    "kind": "Choose one of the types in the list.",
+    "status": "Choose one of the statuses in the list.",
+    "project": "Choose a project from the list.",
+}
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+def _video(session: Session, slug: str) -> Video:
+    video = session.scalar(
+        select(Video)
+        .where(Video.slug == slug)
+        .options(selectinload(Video.project), selectinload(Video.credits).selectinload(Credit.person))
+    )
+    if video is None:
+        raise NotFound(f"No video is called '{slug}'.")
+    return video
+
+
+def _can_edit(identity: Identity) -> bool:
+    return access.allowed(identity.user, Role.editor, anywhere=True)
+
+
+# -- forms -------------------------------------------------------------------------------------------------------
+
+
+def video_form_data(form: Any) -> dict[str, Any]:
+    """The form's fields as VideoFields input (empty people rows skipped, empty optional fields as None)."""
+
+    def text(name: str) -> str:
+        value = form.get(name, "")
+        return value.strip() if isinstance(value, str) else ""
+
+    people = []
+    for person, role in zip(form.getlist("person"), form.getlist("person_role"), strict=False):
+        if isinstance(person, str) and person.strip():
+            role = role.strip().lower() if isinstance(role, str) else ""
+            people.append({"person": person.strip(), "role": role or "guest"})
+    description = form.get("description", "")
+    data: dict[str, Any] = {
+        "title": text("title"),
+        "slug": text("slug") or _slug_from(text("title")),
+        "kind": text("kind") or "short_video",
+        "url": text("url"),
+        "published_on": text("published_on") or None,
+        "language": text("language") or None,
+        "project": text("project") or None,
+        "series": text("series") or None,
+        "description": description if isinstance(description, str) else "",
+        "subtitle_languages": [code for code in _SPLIT.split(text("subtitle_languages")) if code],
+        "people": people,
+        "status": text("status") or "draft",
+    }
+    return data
+
+
+def _slug_from(title: str) -> str:
+    """The address made from the title when none is typed ("" without a title: the title's error is shown)."""
+    if not title:
+        return ""
+    made = slugify(title)
+    return "video" if made == "episode" and "episode" not in title.lower() else made
+
+
+def _check(data: dict[str, Any]) -> tuple[staff_catalogue.VideoFields | None, dict[str, str]]:
+    """The validated fields, or the errors of every field at once (the address too, with the providers named)."""
+    errors: dict[str, str] = {}
+    if not data["url"]:
+        errors["url"] = f"Paste the address of the video. Supported: {providers.SUPPORTED}."
+    else:
+        try:
+            providers.recognise(data["url"])
+        except CatalogueError as exc:
+            errors["url"] = exc.message
+    if not data["title"]:
+        errors["title"] = "A title is needed."
+    fields = None
+    try:
+        fields = staff_catalogue.VideoFields.model_validate(data)
+    except ValidationError as exc:
+        for field, message in form_errors(exc).items():
+            if field == "title" and "title" in errors:
+                continue
+            if field == "people":
+                message = "Each person needs a role written in lowercase letters, such as speaker or host."
+            errors.setdefault(field, _PLAIN.get(field, message))
+    return (None if errors else fields), errors
+
+
+def _form_context(session: Session, video: Video | None, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "video": video,
+        "values": values,
+        "people": list(session.scalars(select(Person).order_by(Person.name))),
+        "projects": list(session.scalars(select(Project).order_by(Project.name))),
+        "kinds": KINDS,
+        "statuses": STATUSES,
+        "supported": providers.SUPPORTED,
+    }
+
+
+def _values_of(video: Video) -> dict[str, Any]:
+    values = staff_catalogue.snapshot(video)
+    values["subtitle_languages"] = ", ".join(video.subtitle_languages or [])
+    values["published_on"] = video.published_on.isoformat() if video.published_on else ""
+    return values
+
+
+def _raw_values(form: Any) -> dict[str, Any]:
+    """What the user typed, to show the form again with their input next to the errors."""
+    values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+    values["people"] = [
+        {"person": p, "role": r} for p, r in zip(form.getlist("person"), form.getlist("person_role"), strict=False) if p
+    ]
+    return values
+
+
+def _edit_page(
+    request: Request,
+    session: Session,
+    identity: Identity,
+    video: Video,
+    urls: Any,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    context = _form_context(session, video, values) | {
+        "errors": errors,
+        "etag": staff_catalogue.etag(video),
+        "can_edit": _can_edit(identity),
+        "history": audit.entries(session, object_type="video", object_id=video.id, limit=10),
+        "changed_fields": audit.changed_fields,
+        "public_url": urls.video(video.slug),
+    }
+    return render(request, "video_edit.html", context, status=status)
+
+
+# -- pages -------------------------------------------------------------------------------------------------------
+
+
+@router.get("/videos", response_class=HTMLResponse)
+def video_list(request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
+    videos = session.scalars(
+        select(Video).options(selectinload(Video.project)).order_by(Video.published_on.desc().nulls_last(), Video.title)
+    ).all()
+    return render(request, "video_list.html", {"videos": videos, "urls": urls, "can_edit": _can_edit(identity)})
+
+
+@router.get("/videos/new", response_class=HTMLResponse)
+def new_video(request: Request, identity: Viewer, session: SessionDep) -> Response:
+    access.require(identity.user, Role.editor, anywhere=True)
+    values = {"kind": "short_video", "status": "draft", "people": []}
+    return render(request, "video_form.html", _form_context(session, None, values) | {"errors": {}})
+
+
+@router.post("/videos/new", response_class=HTMLResponse)
+async def create_video(request: Request, identity: Editor, session: SessionDep) -> Response:
+    form = await request.form()
+
+    def work() -> Response:
+        fields, errors = _check(video_form_data(form))
+        status = 422
+        if fields is not None:
+            try:
+                video = staff_catalogue.save_item(session, identity, "video", fields)
+                session.commit()
+            except CatalogueError as exc:
+                session.rollback()
+                if exc.status == 403:
+                    raise
+                status, errors = exc.status, form_errors(exc)
+            else:
+                return redirect(f"/admin/videos/{video.slug}", "Video saved.")
+        context = _form_context(session, None, _raw_values(form)) | {"errors": errors}
+        return render(request, "video_form.html", context, status=status)
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/videos/{slug}", response_class=HTMLResponse)
+def edit_video(slug: str, request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
+    video = _video(session, slug)
+    return _edit_page(request, session, identity, video, urls, _values_of(video), {})
+
+
+@router.post("/videos/{slug}", response_class=HTMLResponse)
+async def save_video(slug: str, request: Request, identity: Editor, session: SessionDep, urls: UrlsDep) -> Response:
+    video = _video(session, slug)
+    form = await request.form()
+
+    def work() -> Response:
+        fields, errors = _check(video_form_data(form))
+        status = 422
+        if fields is not None:
+            etag = form.get("etag")
+            try:
+                staff_catalogue.save_item(
+                    session,
+                    identity,
+                    "video",
+                    fields,
+                    item=video,
+                    sent=set(staff_catalogue.VideoFields.model_fields),
+                    if_match=etag if isinstance(etag, str) else None,
+                )
+                session.commit()
+            except CatalogueError as exc:
+                session.rollback()
+                if exc.status == 403:
+                    raise
+                status = exc.status
+                errors = {"form": exc.message} if isinstance(exc, PreconditionFailed) else form_errors(exc)
+            else:
+                return redirect(f"/admin/videos/{video.slug}", "Saved.")
+        fresh = _video(session, slug)
+        return _edit_page(request, session, identity, fresh, urls, _raw_values(form), errors, status=status)
+
+    return await run_in_threadpool(work)
