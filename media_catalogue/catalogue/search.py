@@ -7,6 +7,9 @@ lives in SQLite or PostgreSQL; at this catalogue's size (hundreds of items) a re
 are folded ("cisse" finds "Cissé") and every word is a prefix match ("migr" finds "migration").
 
 Where the Python build lacks FTS5, a plain scan over the same documents answers instead (same results, slower).
+
+On PostgreSQL the database answers instead, with its own full-text search over the live tables (search_postgres):
+same fields, same folding and prefix matching, same Result objects; `backend()` tells which one is in use.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..text import plain_text
 from . import queries
+from .models import Episode, Person, Project, Show, Video
 from .versions import catalogue_version
 
 # Relative weights of the indexed fields (bm25 column weights): a title match counts most, a transcript least.
@@ -62,38 +66,42 @@ def terms(query: str) -> list[str]:
     return [word for word in _WORD.findall(fold(query))][:12]
 
 
+def show_document(show: Show) -> Document:
+    return Document("show", f"/shows/{show.slug}", show.title, show.language,
+                    show.project.name if show.project else "", plain_text(f"{show.subtitle}\n\n{show.description}"),
+                    " ".join(c.person.name for c in show.credits), "")  # fmt: skip
+
+
+def episode_document(episode: Episode) -> Document:
+    people = " ".join(f"{c.person.name} {c.person.affiliation}" for c in episode.credits)
+    return Document("episode", f"/shows/{episode.show.slug}/{episode.slug}", episode.title, episode.show.language,
+                    episode.show.title, plain_text(f"{episode.summary}\n\n{episode.show_notes}"), people,
+                    "\n".join(t.text for t in episode.transcripts))  # fmt: skip
+
+
+def video_document(video: Video) -> Document:
+    return Document("video", f"/videos/{video.slug}", video.title, video.language,
+                    video.series or (video.project.name if video.project else ""), plain_text(video.description),
+                    " ".join(f"{c.person.name} {c.person.affiliation}" for c in video.credits), "")  # fmt: skip
+
+
+def person_document(person: Person) -> Document:
+    return Document("person", f"/people/{person.slug}", person.name, None, person.affiliation,
+                    plain_text(f"{person.affiliation}\n\n{person.bio}"), person.name, "")  # fmt: skip
+
+
+def project_document(project: Project) -> Document:
+    return Document("project", f"/projects/{project.slug}", project.name, None, "", plain_text(project.description),
+                    "", "")  # fmt: skip
+
+
 def documents(session: Session) -> list[Document]:
     """Everything public, flattened to text: live episodes, shows, published videos, people and projects."""
-    docs: list[Document] = []
-    for show in queries.list_shows(session):
-        docs.append(
-            Document("show", f"/shows/{show.slug}", show.title, show.language,
-                     show.project.name if show.project else "", plain_text(f"{show.subtitle}\n\n{show.description}"),
-                     " ".join(c.person.name for c in show.credits), "")
-        )  # fmt: skip
-    for episode in queries.live_episodes(session):
-        people = " ".join(f"{c.person.name} {c.person.affiliation}" for c in episode.credits)
-        docs.append(
-            Document("episode", f"/shows/{episode.show.slug}/{episode.slug}", episode.title, episode.show.language,
-                     episode.show.title, plain_text(f"{episode.summary}\n\n{episode.show_notes}"), people,
-                     "\n".join(t.text for t in episode.transcripts))
-        )  # fmt: skip
-    for video in queries.list_videos(session, per_page=100_000).items:
-        docs.append(
-            Document("video", f"/videos/{video.slug}", video.title, video.language,
-                     video.series or (video.project.name if video.project else ""), plain_text(video.description),
-                     " ".join(f"{c.person.name} {c.person.affiliation}" for c in video.credits), "")
-        )  # fmt: skip
-    for person in queries.list_people(session):
-        docs.append(
-            Document("person", f"/people/{person.slug}", person.name, None, person.affiliation,
-                     plain_text(f"{person.affiliation}\n\n{person.bio}"), person.name, "")
-        )  # fmt: skip
-    for project in queries.list_projects(session):
-        docs.append(
-            Document("project", f"/projects/{project.slug}", project.name, None, "", plain_text(project.description),
-                     "", "")
-        )  # fmt: skip
+    docs: list[Document] = [show_document(show) for show in queries.list_shows(session)]
+    docs += [episode_document(episode) for episode in queries.live_episodes(session)]
+    docs += [video_document(video) for video in queries.list_videos(session, per_page=100_000).items]
+    docs += [person_document(person) for person in queries.list_people(session)]
+    docs += [project_document(project) for project in queries.list_projects(session)]
     return docs
 
 
@@ -200,9 +208,65 @@ def _plain_snippet(doc: Document, words: Iterable[str]) -> list[tuple[str, bool]
     return [(token, bool(token.strip()) and any(fold(token).startswith(w) for w in words)) for token in tokens if token]
 
 
+def backend(session: Session, index: Index | None = None) -> str:
+    """Which search answers on this session's database: "postgresql" (full-text over the live tables),
+    "fts5" (the in-memory SQLite index) or "scan" (the plain fallback)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return "postgresql"
+    use_fts5 = index.use_fts5 if index is not None else fts5_available()
+    return "fts5" if use_fts5 else "scan"
+
+
+def window_snippet(doc: Document, words: Iterable[str], *, size: int = 16) -> list[tuple[str, bool]]:
+    """About `size` words of the first field that matches (notes, transcript, title, people), around the first
+    match, matches highlighted like FTS5's snippet()."""
+    words = list(words)
+
+    def hit(token: str) -> bool:
+        folded = fold(token)
+        return any(folded.startswith(w) for w in words)
+
+    for text in (doc.body, doc.transcript, doc.title, doc.people):
+        tokens = [t for t in re.split(r"(\w+)", text) if t]
+        positions = [i for i, t in enumerate(tokens) if _WORD.fullmatch(t)]
+        first = next((n for n, i in enumerate(positions) if hit(tokens[i])), None)
+        if first is None:
+            continue
+        start_word = max(0, min(first - size // 3, len(positions) - size))
+        end_word = min(len(positions), start_word + size)
+        start = positions[start_word] if start_word else 0
+        end = positions[end_word - 1] + 1 if end_word < len(positions) else len(tokens)
+        parts = [(t, bool(_WORD.fullmatch(t)) and hit(t)) for t in tokens[start:end]]
+        if start:
+            parts.insert(0, ("…", False))
+        if end < len(tokens):
+            parts.append(("…", False))
+        return parts
+    return _plain_snippet(doc, words)
+
+
+def _search_postgres(session: Session, text: str, limit: int) -> list[Result]:
+    from . import search_postgres
+
+    words = terms(text)
+    hits = search_postgres.ranked(session, words, limit)
+    objects = search_postgres.load(session, hits)
+    builders = {"show": show_document, "episode": episode_document, "video": video_document,
+                "person": person_document, "project": project_document}  # fmt: skip
+    results = []
+    for kind, id_, score in hits:
+        if (found := objects.get((kind, id_))) is not None:
+            doc = builders[kind](found)
+            results.append(Index._result(doc, window_snippet(doc, words), score))
+    return results
+
+
 def search(session: Session, text: str, index: Index, *, limit: int = 50) -> list[Result]:
-    """Results best first; an empty or wordless query gives none. `index` belongs to the running app (one per
-    worker and per database: never share one between databases, their versions would be confused)."""
+    """Results best first; an empty or wordless query gives none. On PostgreSQL the database answers (see
+    search_postgres) and `index` is not used; elsewhere `index` belongs to the running app (one per worker and per
+    database: never share one between databases, their versions would be confused)."""
+    if backend(session) == "postgresql":
+        return _search_postgres(session, text, limit)
     with index._lock:
         index.refresh(session)
         return index.query(text, limit)

@@ -1,0 +1,193 @@
+"""Search answered by PostgreSQL full-text search over the live catalogue tables (no second copy of the data).
+
+Every searchable table gets one tsvector expression, ``to_tsvector('simple', translate(<columns>, <accented>,
+<plain>))``: the 'simple' configuration does no stemming and knows no stop words, so English, French and Dutch
+content all match the words as written; ``translate()`` folds accented Latin letters to plain ones ("Cissé" is
+found by "cisse"). It is built in and immutable, so no extension (``unaccent`` may be missing or not ours to
+create) is needed and the expression can be indexed: migration 0003 creates one GIN expression index per table on
+exactly these expressions (see :func:`index_statements`). Letters whose folding is more than one letter (ß, æ, œ)
+are kept as they are on both sides.
+
+A search runs in two steps inside one query:
+
+1. candidates: rows whose own text, a credited person or a transcript matches ANY of the words (served by the GIN
+   indexes);
+2. for candidates only, a weighted document is assembled (title A, people B, summary/notes/description C,
+   transcripts D), kept if it matches ALL the words (every word a prefix, as with SQLite FTS5) and ranked with
+   ``ts_rank``, so a title match comes before a show-notes match.
+
+Only live episodes (:func:`queries.live_filter`) and published videos are candidates. The result objects and
+their snippets are those of :mod:`.search`, so the page does not change with the database.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, text, union_all
+from sqlalchemy.orm import Session, selectinload
+
+from . import queries
+from .models import Credit, Episode, Person, Project, Show, Status, Video
+
+# ts_rank weights in PostgreSQL's order {D, C, B, A}: transcript, body, people, title, mirroring search.WEIGHTS.
+RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"
+_KINDS = ("show", "episode", "video", "person", "project")
+
+
+def _fold_map() -> tuple[str, str]:
+    """Latin letters (Latin-1 Supplement and Extended-A) whose accent-folded lower case is one other letter."""
+    source, target = [], []
+    for code in range(0xC0, 0x180):
+        char = chr(code)
+        folded = "".join(c for c in unicodedata.normalize("NFKD", char.casefold()) if not unicodedata.combining(c))
+        if len(folded) == 1 and folded != char and unicodedata.category(char).startswith("L"):
+            source.append(char)
+            target.append(folded)
+    return "".join(source), "".join(target)
+
+
+FOLD_FROM, FOLD_TO = _fold_map()
+assert "'" not in FOLD_FROM + FOLD_TO and "\\" not in FOLD_FROM + FOLD_TO
+
+
+def vector(expression: str) -> str:
+    """SQL of the tsvector of a text expression: accent-folded, 'simple' configuration."""
+    return f"to_tsvector('simple'::regconfig, translate({expression}, '{FOLD_FROM}', '{FOLD_TO}'))"
+
+
+# What the candidate step matches per table: the expressions the GIN indexes of migration 0003 are built on.
+INDEXED = {
+    "shows": "title || ' ' || subtitle || ' ' || description",
+    "episodes": "title || ' ' || summary || ' ' || show_notes",
+    "videos": "title || ' ' || description",
+    "people": "name || ' ' || affiliation || ' ' || bio",
+    "projects": "name || ' ' || description",
+    "transcripts": "text",
+}
+
+
+def _indexed(table: str, alias: str | None = None) -> str:
+    expression = INDEXED[table]
+    if alias:
+        expression = re.sub(r"\b(title|subtitle|description|summary|show_notes|name|affiliation|bio|text)\b",
+                            rf"{alias}.\1", expression)  # fmt: skip
+    return vector(expression)
+
+
+def index_statements() -> list[str]:
+    """CREATE INDEX statements of the GIN expression indexes (used by migration 0003)."""
+    return [
+        f"CREATE INDEX IF NOT EXISTS ix_search_{table} ON {table} USING gin (({_indexed(table)}))" for table in INDEXED
+    ]
+
+
+def _weighted(expression: str, weight: str) -> str:
+    return f"setweight({vector(f'coalesce({expression}, {chr(39)}{chr(39)})')}, '{weight}')"
+
+
+def _people_text(column: str, owner: str, *, affiliation: bool) -> str:
+    name = "p.name || ' ' || p.affiliation" if affiliation else "p.name"
+    return (
+        f"(SELECT string_agg({name}, ' ') FROM credits c JOIN people p ON p.id = c.person_id "  # noqa: S608 - our constants
+        f"WHERE c.{column} = {owner}.id)"
+    )
+
+
+def _person_candidates(column: str) -> str:
+    return (
+        f"SELECT c.{column} FROM credits c JOIN people p ON p.id = c.person_id "  # noqa: S608 - our constants
+        f"WHERE {_indexed('people', 'p')} @@ to_tsquery('simple', :any_words)"
+    )
+
+
+def _candidates(table: str) -> ColumnElement[bool]:
+    return text(f"{_indexed(table, table)} @@ to_tsquery('simple', :any_words)")  # type: ignore[return-value]
+
+
+def _kind(kind: str) -> ColumnElement[str]:
+    return literal_column(f"'{kind}'::text").label("kind")  # type: ignore[return-value]
+
+
+_TRANSCRIPTS = "(SELECT string_agg(t.text, chr(10)) FROM transcripts t WHERE t.episode_id = episodes.id)"
+
+
+def _selects() -> list[Select[Any]]:
+    any_words = "to_tsquery('simple', :any_words)"
+    show = select(_kind("show"), Show.id.label("id"), literal_column(
+        f"{_weighted('shows.title', 'A')} || {_weighted('shows.subtitle || chr(10) || shows.description', 'C')}"
+        f" || {_weighted(_people_text('show_id', 'shows', affiliation=False), 'B')}").label("document")
+    ).where(or_(_candidates("shows"), Show.id.in_(text(_person_candidates("show_id")))))  # fmt: skip
+    episode = queries.live_filter(select(_kind("episode"), Episode.id.label("id"), literal_column(
+        f"{_weighted('episodes.title', 'A')} || {_weighted('episodes.summary || chr(10) || episodes.show_notes', 'C')}"
+        f" || {_weighted(_people_text('episode_id', 'episodes', affiliation=True), 'B')}"
+        f" || {_weighted(_TRANSCRIPTS, 'D')}").label("document")
+    )).where(or_(
+        _candidates("episodes"),
+        Episode.id.in_(text(_person_candidates("episode_id"))),
+        Episode.id.in_(text(f"SELECT t.episode_id FROM transcripts t WHERE {_indexed('transcripts', 't')} @@ "  # noqa: S608 - our constants
+                            f"{any_words}")),
+    ))  # fmt: skip
+    video = select(_kind("video"), Video.id.label("id"), literal_column(
+        f"{_weighted('videos.title', 'A')} || {_weighted('videos.description', 'C')}"
+        f" || {_weighted(_people_text('video_id', 'videos', affiliation=True), 'B')}").label("document")
+    ).where(Video.status == Status.published, or_(_candidates("videos"), Video.id.in_(
+        text(_person_candidates("video_id")))))  # fmt: skip
+    person = select(_kind("person"), Person.id.label("id"), literal_column(
+        f"{_weighted('people.name', 'A')} || {_weighted('people.affiliation || chr(10) || people.bio', 'C')}"
+        f" || {_weighted('people.name', 'B')}").label("document")
+    ).where(_candidates("people"))  # fmt: skip
+    project = select(_kind("project"), Project.id.label("id"), literal_column(
+        f"{_weighted('projects.name', 'A')} || {_weighted('projects.description', 'C')}").label("document")
+    ).where(_candidates("projects"))  # fmt: skip
+    return [show, episode, video, person, project]
+
+
+def tsquery_text(words: Sequence[str], *, operator: str) -> str:
+    """to_tsquery input where every (already folded, \\w+) word is a prefix: 'talent':* & 'partn':*"""
+    return f" {operator} ".join(f"'{word}':*" for word in words)
+
+
+def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str, int, float]]:
+    """(kind, id, rank) of the best matches, best first."""
+    if not words:
+        return []
+    documents = union_all(*_selects()).subquery("documents")
+    all_words = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("all_words"))
+    rank = func.ts_rank(literal_column(RANK_WEIGHTS), documents.c.document, all_words)
+    kind_order = literal_column("array_position(ARRAY" + repr(list(_KINDS)) + "::text[], documents.kind)")
+    statement = (
+        select(documents.c.kind, documents.c.id, rank.label("rank"))
+        .where(documents.c.document.op("@@")(all_words))
+        .order_by(rank.desc(), kind_order, documents.c.id)
+        .limit(limit)
+    )
+    params = {"any_words": tsquery_text(words, operator="|"), "all_words": tsquery_text(words, operator="&")}
+    return [(kind, int(id_), float(score)) for kind, id_, score in session.execute(statement, params)]
+
+
+def load(session: Session, hits: Iterable[tuple[str, int, float]]) -> dict[tuple[str, int], Any]:
+    """The ORM objects of the hits, with what their search documents need, in a few queries per kind."""
+    ids: dict[str, list[int]] = {kind: [] for kind in _KINDS}
+    for kind, id_, _ in hits:
+        ids[kind].append(id_)
+    loaders: dict[str, Any] = {
+        "show": select(Show).options(selectinload(Show.project), selectinload(Show.credits).selectinload(
+            Credit.person)),
+        "episode": select(Episode).options(selectinload(Episode.show), selectinload(Episode.transcripts),
+                                           selectinload(Episode.credits).selectinload(Credit.person)),
+        "video": select(Video).options(selectinload(Video.project), selectinload(Video.credits).selectinload(
+            Credit.person)),
+        "person": select(Person),
+        "project": select(Project),
+    }  # fmt: skip
+    models = {"show": Show, "episode": Episode, "video": Video, "person": Person, "project": Project}
+    found: dict[tuple[str, int], Any] = {}
+    for kind, wanted in ids.items():
+        if wanted:
+            for row in session.scalars(loaders[kind].where(models[kind].id.in_(wanted))):
+                found[(kind, row.id)] = row
+    return found
