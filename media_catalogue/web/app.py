@@ -49,12 +49,17 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Moved)
     async def moved(request: Request, exc: Moved) -> Response:
         # Replace exactly the renamed segment: a show is the first segment equal to the old slug, an episode the last.
+        # A segment may carry an extension after the slug (/feeds/{show}.xml, /media/{show}/{episode}.mp3).
         segments = request.url.path.split("/")
-        matches = [i for i, segment in enumerate(segments) if unquote(segment) == exc.old_slug]
+        matches = [
+            i
+            for i, segment in enumerate(segments)
+            if unquote(segment) == exc.old_slug or unquote(segment).startswith(f"{exc.old_slug}.")
+        ]
         if not matches:
             raise StarletteHTTPException(404)
         index = matches[-1] if exc.kind == "episode" else matches[0]
-        segments[index] = quote(exc.new_slug)
+        segments[index] = quote(exc.new_slug) + unquote(segments[index])[len(exc.old_slug) :]
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse("/".join(segments) + query, status_code=301)
 
