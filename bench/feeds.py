@@ -40,7 +40,7 @@ from media_catalogue.catalogue.queries import live_episodes
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.feeds.build import Item, build_feed, episode_item
-from media_catalogue.feeds.guid import podcast_guid_for
+from media_catalogue.catalogue.identity import podcast_guid_for
 from media_catalogue.feeds.podcast_ns import PODCAST_NS
 from media_catalogue.urls import UrlPlan
 
