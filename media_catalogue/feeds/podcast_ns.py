@@ -87,7 +87,7 @@ class PodcastIndexExtension(BaseExtension):  # type: ignore[misc]
         return rss_feed
 
     def guid(self, guid: str | None = None) -> str | None:
-        """Get or set podcast:guid, the UUIDv5 identity of the show (see feeds.guid)."""
+        """Get or set podcast:guid, the UUIDv5 identity of the show (see catalogue.identity)."""
         if guid is not None:
             self.__guid = guid
         return self.__guid
