@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Invalid, NotFound
 from . import access, audit, versions
@@ -34,6 +34,7 @@ from .models import (
     Status,
     utcnow,
 )
+from .queries import episode_loading
 from .sync import episode_guid_for
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$"
@@ -108,21 +109,11 @@ class EpisodeFields(BaseModel):
 # -- reading -----------------------------------------------------------------------------------------------------
 
 
-def _loading() -> list[Any]:
-    return [
-        selectinload(Episode.show).selectinload(Show.seasons),
-        selectinload(Episode.media_files),
-        selectinload(Episode.transcripts),
-        selectinload(Episode.credits).selectinload(Credit.person),
-        selectinload(Episode.links),
-    ]
-
-
 def get_episode(session: Session, identity: Identity, show: Show, slug: str) -> Episode:
     """Any episode (draft, scheduled, deleted...) of a show the user may at least view."""
     access.require(identity.user, Role.viewer, show)
     episode = session.scalar(
-        select(Episode).where(Episode.show_id == show.id, Episode.slug == slug).options(*_loading())
+        select(Episode).where(Episode.show_id == show.id, Episode.slug == slug).options(*episode_loading())
     )
     if episode is None:
         raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
@@ -130,7 +121,7 @@ def get_episode(session: Session, identity: Identity, show: Show, slug: str) -> 
 
 
 def get_episode_by_id(session: Session, identity: Identity, episode_id: int) -> Episode:
-    episode = session.scalar(select(Episode).where(Episode.id == episode_id).options(*_loading()))
+    episode = session.scalar(select(Episode).where(Episode.id == episode_id).options(*episode_loading()))
     if episode is None or not access.allowed(identity.user, Role.viewer, episode.show_id):
         raise NotFound(f"No episode {episode_id} exists.")
     return episode
@@ -138,7 +129,7 @@ def get_episode_by_id(session: Session, identity: Identity, episode_id: int) -> 
 
 def list_episodes(session: Session, identity: Identity, show: Show, *, include_deleted: bool = False) -> list[Episode]:
     access.require(identity.user, Role.viewer, show)
-    statement = select(Episode).where(Episode.show_id == show.id).options(*_loading())
+    statement = select(Episode).where(Episode.show_id == show.id).options(*episode_loading())
     if not include_deleted:
         statement = statement.where(Episode.deleted_at.is_(None))
     statement = statement.order_by(Episode.published_at.desc().nulls_first(), Episode.id.desc())
@@ -417,7 +408,9 @@ def purge_deleted(session: Session, storage: Any, *, now: datetime | None = None
 
     cutoff = (now or utcnow()) - DELETED_RETENTION
     purged = []
-    statement = select(Episode).where(Episode.deleted_at.is_not(None), Episode.deleted_at < cutoff).options(*_loading())
+    statement = (
+        select(Episode).where(Episode.deleted_at.is_not(None), Episode.deleted_at < cutoff).options(*episode_loading())
+    )
     for episode in session.scalars(statement):
         if not (episode.media_files or episode.transcripts):
             continue

@@ -124,6 +124,16 @@ class Syncer:
             found.append((person, spec.role))
         return found
 
+    def _credits_and_links(self, session: Session, row: Episode | Video, spec: Any, rel: str) -> None:
+        """Replace who is credited and where else to listen or watch, in the file's order."""
+        row.credits.clear()
+        row.links.clear()
+        session.flush()
+        for position, (person, role) in enumerate(self._people(session, spec.people, rel)):
+            row.credits.append(Credit(person=person, role=role, position=position))
+        for position, link in enumerate(spec.links):
+            row.links.append(Link(kind=link.kind, url=link.url, label=link.label, position=position))
+
     def _project(self, session: Session, slug: str | None, rel: str) -> Project | None:
         if slug is None:
             return None
@@ -290,13 +300,7 @@ class Syncer:
                 row.guid = spec.guid or episode_guid_for(show, first_slug)
             row.chapters = self._chapters(loaded.path, spec.chapters, rel) if spec.chapters else None
             row.artwork_key = self._store_artwork(loaded.path, spec.artwork, rel) if spec.artwork else None
-            row.credits.clear()
-            row.links.clear()
-            session.flush()
-            for position, (person, role) in enumerate(self._people(session, spec.people, rel)):
-                row.credits.append(Credit(person=person, role=role, position=position))
-            for position, link in enumerate(spec.links):
-                row.links.append(Link(kind=link.kind, url=link.url, label=link.label, position=position))
+            self._credits_and_links(session, row, spec, rel)
             row.source_path, row.content_hash = rel, loaded.content_hash
             session.flush()
             self._media(session, row, loaded, rel)
@@ -368,13 +372,7 @@ class Syncer:
             row.status = Status(spec.status)
             row.project = self._project(session, spec.project, rel)
             row.episode = self._episode_ref(session, spec.episode, rel) if spec.episode else None
-            row.credits.clear()
-            row.links.clear()
-            session.flush()
-            for position, (person, role) in enumerate(self._people(session, spec.people, rel)):
-                row.credits.append(Credit(person=person, role=role, position=position))
-            for position, link in enumerate(spec.links):
-                row.links.append(Link(kind=link.kind, url=link.url, label=link.label, position=position))
+            self._credits_and_links(session, row, spec, rel)
             row.source_path, row.content_hash = rel, loaded.content_hash
             session.flush()
             self._redirects(session, "video", "", [s for s in spec.previous_slugs if s != row.slug], row.id)

@@ -34,7 +34,7 @@ _TIME = re.compile(r"^(?:(\d+):)?(?:(\d{1,2}):)?(\d{1,2}(?:\.\d+)?)$")
 
 
 def _episode(session: Session, episode_id: int) -> Episode:
-    episode = session.scalar(select(Episode).where(Episode.id == episode_id).options(*staff._loading()))
+    episode = session.scalar(select(Episode).where(Episode.id == episode_id).options(*queries.episode_loading()))
     if episode is None:
         raise NotFound(f"No episode {episode_id} exists.")
     return episode
