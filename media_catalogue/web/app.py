@@ -115,10 +115,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     from .health import router as health_router
     from .video_feeds import router as video_feeds_router
 
-    app.include_router(health_router)
-    app.include_router(api_router, prefix="/api")
+    # Feeds first: podcast apps poll them more than anything else is requested, and routes match in order.
     app.include_router(video_feeds_router)  # before feeds_router, whose /feeds/{show}.xml would match
     app.include_router(feeds_router)
+    app.include_router(health_router)
+    app.include_router(api_router, prefix="/api")
     from .public import install_public_site
 
     install_public_site(app)
