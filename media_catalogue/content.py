@@ -347,10 +347,10 @@ def _referenced_files(spec: Any) -> list[str]:
     return refs
 
 
-def _hash_with_references(path: Path, raw_bytes: bytes, spec: Any, rel: str) -> str:
+def _hash_with_references(path: Path, raw_bytes: bytes, spec: Any, rel: str, root: Path) -> str:
     parts = [raw_bytes]
     for ref in _referenced_files(spec):
-        ref_path = resolve_reference(path, ref, rel)
+        ref_path = resolve_reference(path, ref, rel, root)
         parts.append(_file_digest(ref_path).encode())
     return file_hash(*parts)
 
@@ -363,11 +363,14 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def resolve_reference(path: Path, ref: str, rel: str) -> Path:
-    """A file named in a content file, relative to it; it must stay inside the content folder's parent tree."""
-    if "\x00" in ref or ref.startswith(("/", "\\")):
-        raise ContentError(rel, f"'{ref}' must be a path relative to this file")
+def resolve_reference(path: Path, ref: str, rel: str, root: Path) -> Path:
+    """A file named in a content file, relative to it. It must stay inside the catalogue folder: a content file can
+    name ../_media/x.mp3, never ../../../etc/passwd."""
+    if "\x00" in ref or ref.startswith(("/", "\\")) or "\\" in ref:
+        raise ContentError(rel, f"'{ref}' must be a path relative to this file, with forward slashes")
     target = (path.parent / ref).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ContentError(rel, f"'{ref}' is outside the catalogue folder; keep media files inside it")
     if not target.is_file():
         raise ContentError(rel, f"'{ref}' does not exist (paths are relative to this file)")
     return target
@@ -417,7 +420,7 @@ def _markdown_item(tree: ContentTree, path: Path, model: type[ModelT], scope: st
     front, body = split_front_matter(text, rel)
     spec = _validate(model, _load_yaml(front, rel, line_offset=1), rel, line_offset=1)
     slug = _check_file_slug(path.stem, rel)
-    digest = _hash_with_references(path, raw_bytes, spec, rel)
+    digest = _hash_with_references(path, raw_bytes, spec, rel, tree.root)
     return Loaded(slug=slug, spec=spec, path=path, content_hash=digest, body=body.strip(), scope=scope)
 
 
@@ -445,7 +448,7 @@ def load_tree(root: Path) -> ContentTree:
             slug = _check_file_slug(folder.name, rel)
             raw_bytes, text = _read(show_file, rel)
             spec = _validate(ShowSpec, _load_yaml(text, rel), rel)
-            digest = _hash_with_references(show_file, raw_bytes, spec, rel)
+            digest = _hash_with_references(show_file, raw_bytes, spec, rel, root)
             tree.shows.append(Loaded(slug=slug, spec=spec, path=show_file, content_hash=digest))
         except ContentError as exc:
             tree.errors.append(exc)

@@ -88,3 +88,20 @@ def test_the_seeded_catalogue_loads_without_errors() -> None:
     tree = load_tree(PROJECT_ROOT / "episodes")
     assert [error.message for error in tree.errors] == []
     assert len(tree.shows) >= 6
+
+
+@pytest.mark.parametrize(
+    ("reference", "fragment"),
+    [
+        ("../../outside.mp3", "outside the catalogue folder"),
+        ("..\\\\evil.mp3", "forward slashes"),
+        ("/etc/passwd", "relative to this file"),
+        ("missing.mp3", "does not exist"),
+    ],
+)
+def test_referenced_files_stay_inside_the_catalogue(tmp_path: Path, reference: str, fragment: str) -> None:
+    root = make_catalogue(tmp_path / "episodes")
+    (tmp_path / "outside.mp3").write_bytes(b"not ours")
+    write(root, "match-en/escape.md", EPISODE.replace("enclosure_url:", f"audio: '{reference}'\nenclosure_url:"))
+    errors = [error.message for error in load_tree(root).errors]
+    assert len(errors) == 1 and "match-en/escape.md" in errors[0] and fragment in errors[0], errors

@@ -254,7 +254,7 @@ class Syncer:
     def _store_artwork(self, path: Path, ref: str, rel: str) -> str:
         from .. import ingest
 
-        source = resolve_reference(path, ref, rel)
+        source = resolve_reference(path, ref, rel, self.tree.root)
         try:
             return ingest.store_artwork(self.storage, self.settings, source, filename=source.name)
         except CatalogueError as exc:
@@ -313,7 +313,7 @@ class Syncer:
     def _chapters(self, path: Path, ref: str, rel: str) -> list[dict[str, Any]]:
         from .. import ingest
 
-        source = resolve_reference(path, ref, rel)
+        source = resolve_reference(path, ref, rel, self.tree.root)
         try:
             return ingest.parse_chapters(source.read_bytes())
         except CatalogueError as exc:
@@ -330,7 +330,7 @@ class Syncer:
         for role, ref in (("primary", spec.audio), ("video", spec.video)):
             if not ref:
                 continue
-            source = resolve_reference(loaded.path, ref, rel)
+            source = resolve_reference(loaded.path, ref, rel, self.tree.root)
             try:
                 result = ingest.attach_media(
                     session, self.storage, self.settings, episode, source, filename=source.name, role=role
@@ -340,7 +340,7 @@ class Syncer:
             changed = changed or result.created
             self.report.warnings.extend(f"{rel}: {warning}" for warning in result.warnings)
         for transcript in spec.transcripts:
-            source = resolve_reference(loaded.path, transcript.file, rel)
+            source = resolve_reference(loaded.path, transcript.file, rel, self.tree.root)
             try:
                 ingest.attach_transcript(
                     session, self.storage, self.settings, episode, source, language=transcript.language,
