@@ -19,32 +19,31 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from loadtest import fetch, free_port, nginx_config, wait_for, wrk
 from lxml import etree
 
 from media_catalogue.catalogue import versions
+from media_catalogue.catalogue.identity import podcast_guid_for
 from media_catalogue.catalogue.models import Credit, Episode, MediaFile, Person, Season, Show, Status, Transcript
 from media_catalogue.catalogue.queries import live_episodes
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.feeds.build import Item, build_feed, episode_item
-from media_catalogue.catalogue.identity import podcast_guid_for
 from media_catalogue.feeds.podcast_ns import PODCAST_NS
 from media_catalogue.urls import UrlPlan
 
 BASE_URL = "https://podcasts.example.org"
+IDENTITY = {"Accept-Encoding": "identity"}  # compare the bytes themselves, not gzip
 NOTES = (
     "In this episode we talk with **{name}** about labour migration, skills and the *global race for talent*.\n\n"
     "- Why employers in Belgium look abroad\n- What the MATCH pilot learned\n- How diaspora networks help\n\n"
@@ -216,71 +215,6 @@ def bench_build(database: Database, settings: Settings, slug: str, rounds: int) 
 # --- serving ----------------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - 127.0.0.1
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def fetch(url: str, method: str = "GET") -> tuple[bytes, dict[str, str]]:
-    request = urllib.request.Request(url, method=method, headers={"Accept-Encoding": "identity"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return response.read(), {k.lower(): v for k, v in response.headers.items()}
-
-
-def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | None = None) -> float:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s"]
-    for name, value in (headers or {}).items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
-    if "Non-2xx or 3xx" in output or "Socket errors" in output:
-        print(output, file=sys.stderr)
-        raise RuntimeError(f"wrk saw errors against {url}")
-    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    assert found, output
-    return float(found.group(1))
-
-
-NGINX_CONF = """
-worker_processes 2;
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/tmp-body;
-    proxy_temp_path {root}/tmp-proxy;
-    fastcgi_temp_path {root}/tmp-fastcgi;
-    uwsgi_temp_path {root}/tmp-uwsgi;
-    scgi_temp_path {root}/tmp-scgi;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root}/www;
-        etag on;
-        location / {{
-            default_type "application/rss+xml; charset=utf-8";
-            add_header Cache-Control "public, max-age=300";
-        }}
-    }}
-}}
-"""
-
-
 def bench_serving(
     workdir: Path, env: dict[str, str], slug: str, duration: int, connections: int
 ) -> tuple[float, float, dict[str, float]]:
@@ -295,7 +229,7 @@ def bench_serving(
     try:
         app_url = f"http://127.0.0.1:{app_port}{feed_path}"
         wait_for(f"http://127.0.0.1:{app_port}/healthz")
-        body, headers = fetch(app_url)
+        body, headers = fetch(app_url, headers=IDENTITY)
         # Both workers build their copy before measuring (a few requests reach each of them).
         for _ in range(20):
             fetch(app_url)
@@ -303,13 +237,20 @@ def bench_serving(
         workdir.chmod(0o755)
         (workdir / "www" / "feeds").mkdir(parents=True, mode=0o755)
         (workdir / "www" / "feeds" / f"{slug}.xml").write_bytes(body)
-        (workdir / "nginx.conf").write_text(NGINX_CONF.format(root=workdir, port=nginx_port))
+        (workdir / "nginx.conf").write_text(
+            nginx_config(
+                workdir,
+                nginx_port,
+                content_type="application/rss+xml; charset=utf-8",
+                cache_control="public, max-age=300",
+            )
+        )
         nginx = subprocess.Popen(
             ["nginx", "-c", str(workdir / "nginx.conf"), "-p", str(workdir)], start_new_session=True
         )
         nginx_url = f"http://127.0.0.1:{nginx_port}{feed_path}"
         wait_for(nginx_url)
-        static, static_headers = fetch(nginx_url)
+        static, static_headers = fetch(nginx_url, headers=IDENTITY)
         assert static == body
         print(
             f"serving: feed of {len(body) / 1024:.0f} KiB; "

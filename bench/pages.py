@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from loadtest import fetch, free_port, nginx_config, wait_for, wrk
 
 from media_catalogue.catalogue.sync import sync_folder
 from media_catalogue.config import PROJECT_ROOT, Settings
@@ -34,68 +33,7 @@ from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
 
 PAGE = "/shows/diaspora-insights/aissatou-cisse"
-
-NGINX_CONF = """
-worker_processes 2;
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/tmp-body;
-    proxy_temp_path {root}/tmp-proxy;
-    fastcgi_temp_path {root}/tmp-fastcgi;
-    uwsgi_temp_path {root}/tmp-uwsgi;
-    scgi_temp_path {root}/tmp-scgi;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root}/www;
-        etag on;
-        location / {{
-            default_type "text/html; charset=utf-8";
-            add_header Cache-Control "public, max-age=0, must-revalidate";
-        }}
-    }}
-}}
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fetch(url: str) -> tuple[bytes, dict[str, str]]:
-    request = urllib.request.Request(url, headers={"Accept-Language": "en"})  # noqa: S310 - 127.0.0.1
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return response.read(), {k.lower(): v for k, v in response.headers.items()}
-
-
-def wait_for(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            fetch(url)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def wrk(url: str, duration: int, connections: int) -> float:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-H", "Accept-Language: en", url]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    if "Non-2xx or 3xx" in output or "Socket errors" in output:
-        print(output, file=sys.stderr)
-        raise RuntimeError(f"wrk saw errors against {url}")
-    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    assert found, output
-    return float(found.group(1))
+ENGLISH = {"Accept-Language": "en"}
 
 
 def render_cost(settings: Settings, database: Database, page: str, rounds: int = 30) -> float:
@@ -163,22 +101,29 @@ def main() -> None:
         try:
             app_url = f"{base_url}{args.page}"
             wait_for(f"{base_url}/healthz")
-            body, headers = fetch(app_url)
+            body, headers = fetch(app_url, headers=ENGLISH)
             for _ in range(20):  # both workers render their copy before measuring
-                fetch(app_url)
+                fetch(app_url, headers=ENGLISH)
             workdir.chmod(0o755)  # nginx workers run unprivileged and must read the file
             www = workdir / "www"
             www.mkdir(mode=0o755)
             (www / "page.html").write_bytes(body)
-            (workdir / "nginx.conf").write_text(NGINX_CONF.format(root=workdir, port=nginx_port))
+            (workdir / "nginx.conf").write_text(
+                nginx_config(
+                    workdir,
+                    nginx_port,
+                    content_type="text/html; charset=utf-8",
+                    cache_control="public, max-age=0, must-revalidate",
+                )
+            )
             nginx = subprocess.Popen(["nginx", "-c", str(workdir / "nginx.conf"), "-p", str(workdir)],
                                      start_new_session=True)  # fmt: skip
             nginx_url = f"http://127.0.0.1:{nginx_port}/page.html"
             wait_for(nginx_url)
-            assert fetch(nginx_url)[0] == body
+            assert fetch(nginx_url, headers=ENGLISH)[0] == body
             print(f"serving {args.page}: {len(body) / 1024:.1f} KiB of HTML, ETag {headers.get('etag')}")
-            app_rps = wrk(app_url, args.duration, args.connections)
-            nginx_rps = wrk(nginx_url, args.duration, args.connections)
+            app_rps = wrk(app_url, args.duration, args.connections, ENGLISH)
+            nginx_rps = wrk(nginx_url, args.duration, args.connections, ENGLISH)
             print(f"  app (uvicorn, 2 workers): {app_rps:,.0f} requests/s")
             print(f"  nginx (2 workers), same bytes: {nginx_rps:,.0f} requests/s")
         finally:

@@ -1,0 +1,79 @@
+"""What the serving benchmarks share: free ports, waiting for a server, fetching, wrk, and nginx as the reference
+(its own config, 2 workers, ETag on, serving a folder of static files)."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+NGINX_CONF = """
+worker_processes 2;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/tmp-body;
+    proxy_temp_path {root}/tmp-proxy;
+    fastcgi_temp_path {root}/tmp-fastcgi;
+    uwsgi_temp_path {root}/tmp-uwsgi;
+    scgi_temp_path {root}/tmp-scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root}/www;
+        etag on;
+        location / {{
+            default_type "{content_type}";
+            add_header Cache-Control "{cache_control}";
+        }}
+    }}
+}}
+"""
+
+
+def nginx_config(root: object, port: int, *, content_type: str, cache_control: str) -> str:
+    return NGINX_CONF.format(root=root, port=port, content_type=content_type, cache_control=cache_control)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[bytes, dict[str, str]]:
+    request = urllib.request.Request(url, method=method, headers=headers or {})  # noqa: S310 - 127.0.0.1
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.read(), {k.lower(): v for k, v in response.headers.items()}
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | None = None) -> float:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    if "Non-2xx or 3xx" in output or "Socket errors" in output:
+        print(output, file=sys.stderr)
+        raise RuntimeError(f"wrk saw errors against {url}")
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert found, output
+    return float(found.group(1))
