@@ -16,7 +16,7 @@ from media_catalogue.config import Settings
 from media_catalogue.media.mpeg import read_layout
 from media_catalogue.storage import Storage
 
-FIXTURES = Path(__file__).resolve().parent
+FIXTURES = Path(__file__).resolve().parent / "files"
 
 
 def fixture(name: str) -> Path:

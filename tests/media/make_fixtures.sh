@@ -2,7 +2,7 @@
 # Makes the tiny real-encoder fixtures in this folder (commit the results; rerun only to change them).
 # Needs: espeak-ng, sox, lame, ffmpeg, opusenc (opus-tools), oggenc (vorbis-tools).
 set -eu
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/files"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -19,7 +19,7 @@ from media_catalogue.storage import create_storage
 from media_catalogue.web.app import create_app
 from tests.catalogue_fixtures import make_catalogue, write
 
-MEDIA = Path(__file__).resolve().parent.parent / "media"
+MEDIA = Path(__file__).resolve().parent.parent / "media" / "files"
 BASE = "https://podcasts.example.org"
 
 WITH_AUDIO = """\

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from staff_helpers import StaffWorld
+from tests.staff_helpers import StaffWorld
 
 # Seconds of fuzzing per run (CI default is short; raise it locally to search longer).
 FUZZ_SECONDS = os.environ.get("MEDIA_CATALOGUE_FUZZ_SECONDS", "60")

@@ -10,9 +10,9 @@ import lxml.etree
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
-from staff_helpers import StaffWorld, login
+from tests.staff_helpers import StaffWorld, login
 
-MP3 = Path(__file__).resolve().parent.parent / "media" / "cbr-id3v24.mp3"
+MP3 = Path(__file__).resolve().parents[2] / "media" / "files" / "cbr-id3v24.mp3"
 PAYLOAD = "<script>alert('xss')</script><img src=x onerror=alert(1)>\"'><svg onload=alert(2)>"
 RAW_MARKERS = ("<script>alert", "<img src=x onerror", "<svg onload")
 

@@ -10,7 +10,7 @@ import fastapi.routing
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from staff_helpers import StaffWorld
+from tests.staff_helpers import StaffWorld
 from starlette.routing import Route
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Requests, axe_source, screenshot
+from tests.web.browser.conftest import Requests, axe_source, screenshot
 
 pytestmark = pytest.mark.browser
 EPISODE = "/shows/match-en/talent-partnerships"

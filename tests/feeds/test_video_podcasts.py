@@ -1,4 +1,4 @@
-"""Video podcasts end to end: a real MP4 (tests/media/video.mp4) goes through the ingest pipeline as an episode's
+"""Video podcasts end to end: a real MP4 (tests/media/files/video.mp4) goes through the ingest pipeline as an episode's
 video next to its audio, or as its only enclosure; the podcast feed then carries it (enclosure or
 podcast:alternateEnclosure, type video/mp4, the stored length), the Media RSS feed offers it as media:content, and
 its enclosure URL serves exactly those bytes, with Range."""

@@ -1,4 +1,4 @@
-"""Fixtures of the staff tests: the seeded test catalogue, one account per role, the app and API tokens."""
+"""Fixtures of the staff tests (imported by the conftest of each folder that tests staff features): the seeded test catalogue, one account per role, the app and API tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from staff_helpers import PASSWORD, StaffWorld
+from tests.staff_helpers import PASSWORD, StaffWorld
 
 from media_catalogue.catalogue import accounts  # noqa: F401 - complete metadata
 from media_catalogue.config import Settings

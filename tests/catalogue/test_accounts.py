@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import inspect, select
-from staff_helpers import PASSWORD, StaffWorld
+from tests.staff_helpers import PASSWORD, StaffWorld
 
 from media_catalogue.catalogue import access
 from media_catalogue.catalogue.accounts import ApiToken, LoginSession, Role, User

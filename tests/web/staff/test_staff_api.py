@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from staff_helpers import StaffWorld
+from tests.staff_helpers import StaffWorld
 
-MP3 = Path(__file__).resolve().parent.parent / "media" / "cbr-id3v24.mp3"
+MP3 = Path(__file__).resolve().parents[2] / "media" / "files" / "cbr-id3v24.mp3"
 EPISODES = "/api/staff/shows/match-en/episodes"
 
 

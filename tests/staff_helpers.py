@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue_fixtures import make_catalogue
+from tests.catalogue_fixtures import make_catalogue
 
 from media_catalogue.catalogue import access
 from media_catalogue.catalogue.accounts import Role

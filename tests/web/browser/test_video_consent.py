@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.web.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 VIDEO = "/videos/rob-de-lobel-presenting-match"  # a YouTube video of the shared test catalogue

@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from staff_helpers import PASSWORD, StaffWorld, csrf_from, login
+from tests.staff_helpers import PASSWORD, StaffWorld, csrf_from, login
 
 from media_catalogue.catalogue import access
 from media_catalogue.web.auth import SESSION_COOKIE
 
-MP3 = Path(__file__).resolve().parent.parent / "media" / "cbr-id3v24.mp3"
+MP3 = Path(__file__).resolve().parents[2] / "media" / "files" / "cbr-id3v24.mp3"
 
 
 def _new_episode(client: TestClient, **fields: str) -> int:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from staff_helpers import PASSWORD, StaffWorld
+from tests.staff_helpers import PASSWORD, StaffWorld
 
 pytestmark = pytest.mark.browser
 
