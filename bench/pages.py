@@ -27,10 +27,10 @@ from pathlib import Path
 
 from loadtest import fetch, free_port, nginx_config, wait_for, wrk
 
-from media_catalogue.catalogue.sync import sync_folder
 from media_catalogue.config import PROJECT_ROOT, Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
+from media_catalogue.sync import sync_folder
 
 PAGE = "/shows/diaspora-insights/aissatou-cisse"
 ENGLISH = {"Accept-Language": "en"}

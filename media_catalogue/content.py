@@ -1,6 +1,6 @@
 """Reads the editable catalogue folder (episodes/) into validated specs; every problem names file, line and field.
 
-The format is documented in episodes/README.md. Nothing here touches the database: see catalogue/sync.py.
+The format is documented in episodes/README.md. Nothing here touches the database: see sync.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 while hashing and probing, validate it, write the tagged copy to storage atomically, and record it in the catalogue.
 
 A refusal or a failure leaves no row, no stored object and no temp file; an object written for a transaction that
-later rolls back is deleted (media/pending.py). Storage keys never derive from the uploader's file name.
+later rolls back is deleted (storage/pending.py). Storage keys never derive from the uploader's file name.
 
 MP3 (the bulk of any podcast) takes the fast path: the new ID3v2.4 tag is rendered in memory and streamed to storage
 followed by the source's audio frames, in one read and one durable write, with both checksums computed on worker
@@ -30,21 +30,19 @@ from .catalogue.versions import touch
 from .config import Settings
 from .errors import MediaRejected, NotFound
 from .media import artwork as artwork_rules
-from .media import pending, transcripts
-from .media.chapters import parse_chapters
+from .media import transcripts
 from .media.mpeg import read_layout
 from .media.probe import ProbeResult, probe
 from .media.streams import ThreadedHash, sha256_file, spliced, spool
 from .media.tags import TagData, render_id3, tag_mp4, tag_ogg
 from .media.validate import check_filename, check_size, validate
-from .storage import Storage, StoredObject
+from .storage import Storage, StoredObject, pending
 from .urls import UrlPlan
 
 __all__ = [
     "IngestResult",
     "attach_media",
     "attach_transcript",
-    "parse_chapters",
     "probe_source",
     "remove_orphans",
     "retag_episode",

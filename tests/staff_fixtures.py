@@ -1,4 +1,5 @@
-"""Fixtures of the staff tests (imported by the conftest of each folder that tests staff features): the seeded test catalogue, one account per role, the app and API tokens."""
+"""Fixtures of the staff tests, imported by the conftest of each folder that tests staff features: the seeded
+test catalogue, one account per role, the app and API tokens."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.staff_helpers import PASSWORD, StaffWorld
 
 from media_catalogue.catalogue import accounts  # noqa: F401 - complete metadata
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
+from tests.staff_helpers import PASSWORD, StaffWorld
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.catalogue_fixtures import make_catalogue
-
 from media_catalogue.catalogue import access
 from media_catalogue.catalogue.accounts import Role
-from media_catalogue.catalogue.sync import sync_folder
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
+from media_catalogue.sync import sync_folder
+from tests.catalogue_fixtures import make_catalogue
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test account
 # name -> (role, show slug or None for every show)

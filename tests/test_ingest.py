@@ -455,12 +455,6 @@ def test_attach_transcript_refuses_bad_files(session: Session, storage: Storage,
     assert stored_keys(storage) == []
 
 
-def test_parse_chapters_is_reexported() -> None:
-    assert ingest.parse_chapters(b'{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "A"}]}') == [
-        {"startTime": 0, "title": "A"}
-    ]
-
-
 def test_episode_model_relationship_holds_the_row(session: Session, storage: Storage, settings: Settings) -> None:
     episode = add_episode(session)
     ingest.attach_media(session, storage, settings, episode, fixture("cbr-id3v24.mp3"), filename="a.mp3")

@@ -4,11 +4,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from media_catalogue.catalogue.identity import podcast_guid_for
 from media_catalogue.catalogue.models import Episode, Show, SlugRedirect, Status, Video
-from media_catalogue.catalogue.sync import SyncReport, podcast_guid_for, sync_folder
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
+from media_catalogue.sync import SyncReport, sync_folder
 from tests.catalogue_fixtures import EPISODE, FIRST_STEPS, make_catalogue, write
 
 

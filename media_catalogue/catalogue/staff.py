@@ -21,6 +21,7 @@ from ..errors import Conflict, Invalid, NotFound
 from . import access, audit, versions
 from .access import Identity
 from .accounts import Role
+from .identity import episode_guid_for
 from .models import (
     LIVE_STATUSES,
     Credit,
@@ -35,7 +36,6 @@ from .models import (
     utcnow,
 )
 from .queries import episode_loading
-from .sync import episode_guid_for
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$"
 DELETED_RETENTION = timedelta(days=30)
@@ -404,7 +404,7 @@ def purge_deleted(session: Session, storage: Any, *, now: datetime | None = None
     """Remove the stored files of episodes deleted more than DELETED_RETENTION ago. The episode row stays (its GUID
     stays reserved, its page answers 410); the files go once the transaction commits. Safe to run from several
     workers or by cron: a second run finds nothing left to do. Returns the purged episodes as show/slug."""
-    from ..media import pending
+    from ..storage import pending
 
     cutoff = (now or utcnow()) - DELETED_RETENTION
     purged = []

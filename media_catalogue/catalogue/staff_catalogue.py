@@ -247,7 +247,7 @@ def _write(
 
 def create_show(session: Session, identity: Identity, settings: Settings, fields: ShowFields) -> Show:
     access.require(identity.user, Role.admin)
-    from .sync import podcast_guid_for
+    from .identity import podcast_guid_for
 
     _slug_free(session, Show, fields.slug)
     show = Show(slug=fields.slug, podcast_guid=podcast_guid_for(UrlPlan(settings).feed(fields.slug)))

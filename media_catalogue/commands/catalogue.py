@@ -34,7 +34,7 @@ def serve(
 
     from .. import ingest
     from ..catalogue import staff
-    from ..catalogue.sync import catalogue_is_empty, sync_folder
+    from ..sync import catalogue_is_empty, sync_folder
 
     with state.errors_as_messages():
         settings, database, storage = _open()
@@ -71,7 +71,7 @@ def sync(
     folder: Path = typer.Argument(None, help="The catalogue folder (default: the configured content_dir)."),
 ) -> None:
     """Load the text catalogue: idempotent; reports each invalid file with its line and still loads the others."""
-    from ..catalogue.sync import sync_folder
+    from ..sync import sync_folder
 
     with state.errors_as_messages():
         settings, database, storage = _open()

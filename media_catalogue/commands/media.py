@@ -111,10 +111,10 @@ def ingest_command(
     from sqlalchemy import select
 
     from .. import ingest
+    from ..catalogue.identity import episode_guid_for
     from ..catalogue.models import Episode, Show, Status
-    from ..catalogue.sync import episode_guid_for
     from ..db import Database
-    from ..media.chapters import check_within
+    from ..media.chapters import check_within, parse_chapters
     from ..media.probe import probe
     from ..media.validate import check_filename
     from ..storage import create_storage
@@ -160,7 +160,7 @@ def ingest_command(
                 if artwork is not None:
                     episode.artwork_key = ingest.store_artwork(storage, settings, artwork, filename=artwork.name)
                 if chapters is not None:
-                    episode.chapters = ingest.parse_chapters(chapters.read_bytes())
+                    episode.chapters = parse_chapters(chapters.read_bytes())
                 session.flush()
                 result = ingest.attach_media(
                     session, storage, settings, episode, file, filename=file.name, role=role, progress=progress

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import inspect, select
-from tests.staff_helpers import PASSWORD, StaffWorld
 
 from media_catalogue.catalogue import access
 from media_catalogue.catalogue.accounts import ApiToken, LoginSession, Role, User
 from media_catalogue.catalogue.staff_catalogue import get_show
 from media_catalogue.db import Database
 from media_catalogue.errors import Conflict, Forbidden, Invalid, Unauthorized
+from tests.staff_helpers import PASSWORD, StaffWorld
 
 
 def test_migration_creates_the_staff_tables(database: Database) -> None:

@@ -18,7 +18,7 @@ from media_catalogue.urls import UrlPlan
 
 @pytest.fixture
 def seeded(database: Database, settings: Settings) -> Database:
-    sync = pytest.importorskip("media_catalogue.catalogue.sync")
+    sync = pytest.importorskip("media_catalogue.sync")
     storage_module = pytest.importorskip("media_catalogue.storage")
     storage = storage_module.create_storage(settings)
     report = sync.sync_folder(database, settings, storage, settings.content_dir)

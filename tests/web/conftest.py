@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from media_catalogue.catalogue.sync import SyncReport, sync_folder
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
+from media_catalogue.sync import SyncReport, sync_folder
 from media_catalogue.web.app import create_app
 from tests.catalogue_fixtures import make_catalogue, write
 

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from media_catalogue.catalogue.models import Episode, Status, utcnow
-from media_catalogue.catalogue.sync import sync_folder
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
+from media_catalogue.sync import sync_folder
 from media_catalogue.web.app import create_app
 from tests.catalogue_fixtures import EPISODE, make_catalogue, write
 

@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from media_catalogue.catalogue.sync import sync_folder
 from media_catalogue.config import PROJECT_ROOT, Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
+from media_catalogue.sync import sync_folder
 from media_catalogue.web.app import create_app
 
 BASE = "https://podcasts.example.org"

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from tests.staff_helpers import PASSWORD, StaffWorld, csrf_from, login
 
 from media_catalogue.catalogue import access
 from media_catalogue.web.auth import SESSION_COOKIE
+from tests.staff_helpers import PASSWORD, StaffWorld, csrf_from, login
 
 MP3 = Path(__file__).resolve().parents[2] / "media" / "files" / "cbr-id3v24.mp3"
 

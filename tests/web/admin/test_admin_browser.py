@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from tests.staff_helpers import PASSWORD, StaffWorld
 
 pytestmark = pytest.mark.browser

@@ -9,11 +9,11 @@ import re
 
 import feedparser
 from fastapi.testclient import TestClient
-from tests.staff_helpers import StaffWorld, csrf_from, login
-from tests.web.staff.test_staff_xss import PAYLOAD, _assert_inert_html
 
 from media_catalogue.catalogue import audit
 from media_catalogue.catalogue.models import Video
+from tests.staff_helpers import StaffWorld, csrf_from, login
+from tests.web.staff.test_staff_xss import PAYLOAD, _assert_inert_html
 
 ETAG_INPUT = re.compile(r'name="etag" value="([^"]+)"')
 FORM = {

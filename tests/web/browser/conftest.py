@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from media_catalogue.catalogue.sync import sync_folder
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
+from media_catalogue.sync import sync_folder
 from tests.catalogue_fixtures import make_catalogue, write
 
 ROOT = Path(__file__).resolve().parents[3]

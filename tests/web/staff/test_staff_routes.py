@@ -10,8 +10,9 @@ import fastapi.routing
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from tests.staff_helpers import StaffWorld
 from starlette.routing import Route
+
+from tests.staff_helpers import StaffWorld
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes that must work without credentials, and why.

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.staff_helpers import StaffWorld
 
 # Seconds of fuzzing per run (CI default is short; raise it locally to search longer).

@@ -10,6 +10,7 @@ import lxml.etree
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+
 from tests.staff_helpers import StaffWorld, login
 
 MP3 = Path(__file__).resolve().parents[2] / "media" / "files" / "cbr-id3v24.mp3"

@@ -16,26 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from ..config import Settings
-from ..content import (
-    ContentTree,
-    EpisodeSpec,
-    Loaded,
-    PersonSpec,
-    ProjectSpec,
-    ShowSpec,
-    VideoSpec,
-    load_tree,
-    parse_published,
-    published_date,
-    resolve_reference,
-)
-from ..db import Database
-from ..errors import CatalogueError, ContentError
-from ..urls import UrlPlan
-from . import versions
-from .identity import episode_guid_for, podcast_guid_for
-from .models import (
+from . import ingest
+from .catalogue import versions
+from .catalogue.identity import episode_guid_for, podcast_guid_for
+from .catalogue.models import (
     LIVE_STATUSES,
     Credit,
     Episode,
@@ -52,6 +36,24 @@ from .models import (
     VideoKind,
     utcnow,
 )
+from .config import Settings
+from .content import (
+    ContentTree,
+    EpisodeSpec,
+    Loaded,
+    PersonSpec,
+    ProjectSpec,
+    ShowSpec,
+    VideoSpec,
+    load_tree,
+    parse_published,
+    published_date,
+    resolve_reference,
+)
+from .db import Database
+from .errors import CatalogueError, ContentError
+from .media.chapters import parse_chapters
+from .urls import UrlPlan
 
 log = logging.getLogger(__name__)
 
@@ -246,13 +248,11 @@ class Syncer:
         episodes = [episode for episode in show.episodes if episode.media_files]
         if not episodes:
             return
-        from .. import ingest
 
         for episode in episodes:
             ingest.retag_episode(session, self.storage, self.settings, episode)
 
     def _store_artwork(self, path: Path, ref: str, rel: str) -> str:
-        from .. import ingest
 
         source = resolve_reference(path, ref, rel, self.tree.root)
         try:
@@ -311,11 +311,10 @@ class Syncer:
         self._item(label, loaded, apply)
 
     def _chapters(self, path: Path, ref: str, rel: str) -> list[dict[str, Any]]:
-        from .. import ingest
 
         source = resolve_reference(path, ref, rel, self.tree.root)
         try:
-            return ingest.parse_chapters(source.read_bytes())
+            return parse_chapters(source.read_bytes())
         except CatalogueError as exc:
             raise ContentError(rel, f"chapters: {exc.message}", field="chapters") from None
 
@@ -324,7 +323,6 @@ class Syncer:
         spec = loaded.spec
         if not (spec.audio or spec.video or spec.transcripts or episode.media_files):
             return
-        from .. import ingest
 
         changed = False
         for role, ref in (("primary", spec.audio), ("video", spec.video)):
@@ -432,7 +430,7 @@ class Syncer:
 def _recognise_video(url: str | None, rel: str) -> tuple[str | None, str | None, str | None, int | None]:
     if not url:
         return None, None, None, None
-    from . import providers
+    from .catalogue import providers
 
     try:
         found = providers.recognise(url)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from ..storage import Storage
+from .base import Storage
 
 log = logging.getLogger(__name__)
 _KEY = "media_catalogue.pending_objects"
