@@ -39,7 +39,7 @@ class StaffWorld:
         assert not report.errors, report.errors
         world = cls(database, settings)
         with database.session() as session:
-            from media_catalogue.catalogue.staff_catalogue import get_show
+            from media_catalogue.catalogue.editing.records import get_show
 
             for name, (role, show) in ACCOUNTS.items():
                 user = access.create_user(session, name, PASSWORD)

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import CatalogueError, Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from . import audit
 from .accounts import ApiToken, IdempotencyKey, LoginAttempt, LoginSession, Role, RoleGrant, User
 from .models import Show, utcnow
 
@@ -56,6 +57,11 @@ class Identity:
     @property
     def username(self) -> str:
         return self.user.username
+
+    def actor(self, via: str | None = None) -> audit.Actor:
+        """Who the audit trail names for this request: the account and the channel (web, api, cli)."""
+        default = {"session": "web", "token": "api"}.get(self.via, self.via)
+        return audit.Actor(self.user.id, self.user.username, via or default)
 
 
 # -- roles -------------------------------------------------------------------------------------------------------

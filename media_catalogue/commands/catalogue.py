@@ -33,7 +33,7 @@ def serve(
     import uvicorn
 
     from .. import ingest
-    from ..catalogue import staff
+    from ..catalogue.editing import episodes as episode_editing
     from ..sync import catalogue_is_empty, sync_folder
 
     with state.errors_as_messages():
@@ -45,7 +45,7 @@ def serve(
         if removed:
             typer.echo(f"removed {len(removed)} stored objects no catalogue row points to")
         with database.session() as session:
-            purged = staff.purge_deleted(session, storage)
+            purged = episode_editing.purge_deleted(session, storage)
         if purged:
             typer.echo(f"removed the files of {len(purged)} episodes deleted more than 30 days ago")
         if seed and catalogue_is_empty(database) and settings.content_dir.is_dir():
@@ -137,12 +137,12 @@ def episodes(show: str = typer.Argument(..., help="Show slug.")) -> None:
 
 def purge_deleted() -> None:
     """Remove the stored files of episodes deleted more than 30 days ago (their GUIDs stay reserved); cron-safe."""
-    from ..catalogue import staff
+    from ..catalogue.editing import episodes as episode_editing
 
     with state.errors_as_messages():
         _, database, storage = _open()
         with database.session() as session:
-            purged = staff.purge_deleted(session, storage)
+            purged = episode_editing.purge_deleted(session, storage)
     for label in purged:
         typer.echo(f"purged files of {label}")
     typer.echo(f"{len(purged)} deleted episodes purged")

@@ -86,15 +86,16 @@ def create(
 
 
 def _grant(session: Any, user: Any, role: str, shows: list[str], *, revoke: bool = False) -> None:
-    from ..catalogue import access, staff_catalogue
+    from ..catalogue import access
     from ..catalogue.accounts import Role
+    from ..catalogue.editing import records as record_editing
     from ..errors import Invalid
 
     try:
         wanted = Role(role)
     except ValueError:
         raise Invalid(f"'{role}' is not a role; use admin, editor, contributor or viewer.") from None
-    targets: list[Any] = [staff_catalogue.get_show(session, slug) for slug in shows] or [None]
+    targets: list[Any] = [record_editing.get_show(session, slug) for slug in shows] or [None]
     for target in targets:
         if revoke:
             access.revoke_grant(session, user, wanted, target)

@@ -140,7 +140,7 @@ def require(role: Role, *, show: bool = False, anywhere: bool = False) -> Callab
     if show:
 
         def on_show(show: str, identity: Staff, session: SessionDep) -> Show:
-            from ..catalogue.staff_catalogue import get_show
+            from ..catalogue.editing.records import get_show
 
             found = get_show(session, show)
             access.require(identity.user, role, found)

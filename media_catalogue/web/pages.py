@@ -13,8 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from ..catalogue import listings, queries, search
+from ..catalogue import queries, search
 from ..catalogue.models import Episode, Show, Transcript
+from ..catalogue.queries import listings
 from ..text import plain_text
 from .deps import SessionDep, StorageDep, UrlsDep
 from .metadata import (

@@ -9,7 +9,8 @@ from xml.sax.saxutils import escape, quoteattr
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 
-from ..catalogue import listings, queries
+from ..catalogue import queries
+from ..catalogue.queries import listings
 from .deps import SessionDep, UrlsDep
 
 router = APIRouter(include_in_schema=False)

@@ -16,9 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from ..catalogue import access, audit, staff, staff_catalogue
+from ..catalogue import access, audit
 from ..catalogue.access import Identity
 from ..catalogue.accounts import ApiToken, Role
+from ..catalogue.editing import episodes as episode_editing
+from ..catalogue.editing import records as record_editing
 from ..catalogue.models import Episode, Person, Project, Show, Video
 from ..urls import UrlPlan
 from . import staff_uploads
@@ -66,7 +68,7 @@ def staff_episode(episode: Episode, urls: UrlPlan) -> StaffEpisodeOut:
     public = episode_out(episode, urls).model_dump()
     return StaffEpisodeOut(
         **public,
-        etag=staff.etag(episode),
+        etag=episode_editing.etag(episode),
         id=episode.id,
         status=episode.status.value,
         live=episode.is_live(),
@@ -88,7 +90,7 @@ def staff_show(session: Session, show: Show, urls: UrlPlan) -> StaffShowOut:
     public = show_out(show, urls, queries.show_translations(session, show)).model_dump()
     return StaffShowOut(
         **public,
-        etag=staff_catalogue.etag(show),
+        etag=record_editing.etag(show),
         id=show.id,
         subtitle=show.subtitle,
         owner_name=show.owner_name,
@@ -102,16 +104,16 @@ def staff_show(session: Session, show: Show, urls: UrlPlan) -> StaffShowOut:
 
 def staff_video(video: Video, urls: UrlPlan) -> StaffVideoOut:
     return StaffVideoOut(
-        **video_out(video, urls).model_dump(), etag=staff_catalogue.etag(video), status=video.status.value
+        **video_out(video, urls).model_dump(), etag=record_editing.etag(video), status=video.status.value
     )
 
 
 def staff_person(person: Person) -> StaffPersonOut:
-    return StaffPersonOut(etag=staff_catalogue.etag(person), **staff_catalogue.snapshot(person))
+    return StaffPersonOut(etag=record_editing.etag(person), **record_editing.snapshot(person))
 
 
 def staff_project(project: Project) -> StaffProjectOut:
-    return StaffProjectOut(etag=staff_catalogue.etag(project), **staff_catalogue.snapshot(project))
+    return StaffProjectOut(etag=record_editing.etag(project), **record_editing.snapshot(project))
 
 
 def _tagged(response: Response, body: Any) -> Any:
@@ -161,7 +163,7 @@ def create_token(identity: Staff, session: SessionDep, body: TokenIn) -> TokenCr
     token, value = access.create_token(session, identity.user, body.name, days=body.days)
     audit.record(
         session,
-        staff.actor_of(identity),
+        identity.actor(),
         "token.create",
         "user",
         identity.user.id,
@@ -182,7 +184,7 @@ def revoke_token(token_id: int, identity: Staff, session: SessionDep) -> TokenOu
     token = access.revoke_token(session, identity.user, token_id)
     audit.record(
         session,
-        staff.actor_of(identity),
+        identity.actor(),
         "token.revoke",
         "user",
         token.user_id,
@@ -243,9 +245,9 @@ def create_show(
     settings: SettingsDep,
     urls: UrlsDep,
     identity: Annotated[Identity, Depends(require(Role.admin))],
-    body: staff_catalogue.ShowFields,
+    body: record_editing.ShowFields,
 ) -> StaffShowOut:
-    show = staff_catalogue.create_show(session, identity, settings, body)
+    show = record_editing.create_show(session, identity, settings, body)
     session.commit()
     return _tagged(response, staff_show(session, show, urls))  # type: ignore[no-any-return]
 
@@ -275,8 +277,8 @@ def update_show(
     body: Annotated[dict[str, Any], Body(description="Any fields of ShowFields.")],
     if_match: IfMatch = None,
 ) -> StaffShowOut:
-    fields, sent = _partial(staff_catalogue.ShowFields, staff_catalogue.snapshot(found), body)
-    staff_catalogue.update_show(session, identity, found, fields, sent, if_match)
+    fields, sent = _partial(record_editing.ShowFields, record_editing.snapshot(found), body)
+    record_editing.update_show(session, identity, found, fields, sent, if_match)
     session.commit()
     return _tagged(response, staff_show(session, found, urls))  # type: ignore[no-any-return]
 
@@ -293,7 +295,7 @@ def delete_show(
     identity: Staff,
     if_match: IfMatch = None,
 ) -> Deleted:
-    staff_catalogue.delete_show(session, identity, found, if_match)
+    record_editing.delete_show(session, identity, found, if_match)
     session.commit()
     return Deleted()
 
@@ -324,7 +326,7 @@ def _partial(model: type[Any], current: dict[str, Any], body: dict[str, Any]) ->
 
 
 def _episode(session: Session, identity: Identity, show: Show, slug: str) -> Episode:
-    return staff.get_episode(session, identity, show, slug)
+    return episode_editing.get_episode(session, identity, show, slug)
 
 
 @router.get("/shows/{show}/episodes", response_model=list[StaffEpisodeOut], summary="All episodes, drafts too")
@@ -335,7 +337,9 @@ def list_episodes(
     found: Annotated[Show, Depends(require(Role.viewer, show=True))],
     deleted: Annotated[bool, Query(description="Include deleted episodes.")] = False,
 ) -> list[StaffEpisodeOut]:
-    return [staff_episode(e, urls) for e in staff.list_episodes(session, identity, found, include_deleted=deleted)]
+    return [
+        staff_episode(e, urls) for e in episode_editing.list_episodes(session, identity, found, include_deleted=deleted)
+    ]
 
 
 @router.post(
@@ -351,9 +355,9 @@ def create_episode(
     urls: UrlsDep,
     identity: Staff,
     found: Annotated[Show, Depends(require(Role.contributor, show=True))],
-    body: staff.EpisodeFields,
+    body: episode_editing.EpisodeFields,
 ) -> StaffEpisodeOut:
-    episode = staff.create_episode(session, identity, found, body)
+    episode = episode_editing.create_episode(session, identity, found, body)
     session.commit()
     return _tagged(response, staff_episode(episode, urls))  # type: ignore[no-any-return]
 
@@ -387,9 +391,9 @@ def update_episode(
     if_match: IfMatch = None,
 ) -> StaffEpisodeOut:
     row = _episode(session, identity, found, episode)
-    staff.require_edit(identity, row)
-    fields, sent = _partial(staff.EpisodeFields, staff.snapshot(row) | {"translations": []}, body)
-    staff.update_episode(session, identity, row, fields, sent, if_match)
+    episode_editing.require_edit(identity, row)
+    fields, sent = _partial(episode_editing.EpisodeFields, episode_editing.snapshot(row) | {"translations": []}, body)
+    episode_editing.update_episode(session, identity, row, fields, sent, if_match)
     session.commit()
     return _tagged(response, staff_episode(row, urls))  # type: ignore[no-any-return]
 
@@ -408,7 +412,7 @@ def delete_episode(
     found: Annotated[Show, Depends(require(Role.contributor, show=True))],
     if_match: IfMatch = None,
 ) -> StaffEpisodeOut:
-    row = staff.delete(session, identity, _episode(session, identity, found, episode), if_match=if_match)
+    row = episode_editing.delete(session, identity, _episode(session, identity, found, episode), if_match=if_match)
     session.commit()
     return staff_episode(row, urls)
 
@@ -425,9 +429,9 @@ def _action(name: str, summary: str) -> Any:
     ) -> StaffEpisodeOut:
         row = _episode(session, identity, found, episode)
         if name == "restore":
-            staff.restore(session, identity, row)
+            episode_editing.restore(session, identity, row)
         else:
-            getattr(staff, name)(session, identity, row, if_match=if_match)
+            getattr(episode_editing, name)(session, identity, row, if_match=if_match)
         session.commit()
         return _tagged(response, staff_episode(row, urls))  # type: ignore[no-any-return]
 
@@ -461,7 +465,7 @@ def schedule_episode(
     body: ScheduleIn,
     if_match: IfMatch = None,
 ) -> StaffEpisodeOut:
-    row = staff.schedule(
+    row = episode_editing.schedule(
         session, identity, _episode(session, identity, found, episode), body.published_at, if_match=if_match
     )
     session.commit()
@@ -489,9 +493,9 @@ def put_chapters(
     from ..media.chapters import parse_chapters
 
     row = _episode(session, identity, found, episode)
-    staff.require_edit(identity, row)
-    fields = staff.EpisodeFields(title=row.title, chapters=parse_chapters(body) or None)
-    staff.update_episode(session, identity, row, fields, {"chapters"}, if_match or staff.etag(row))
+    episode_editing.require_edit(identity, row)
+    fields = episode_editing.EpisodeFields(title=row.title, chapters=parse_chapters(body) or None)
+    episode_editing.update_episode(session, identity, row, fields, {"chapters"}, if_match or episode_editing.etag(row))
     session.commit()
     return _tagged(response, staff_episode(row, urls))  # type: ignore[no-any-return]
 
@@ -532,11 +536,11 @@ def _attach(
 ) -> Episode:
     from .. import ingest
 
-    before = staff.snapshot(row)
+    before = episode_editing.snapshot(row)
     result = ingest.attach_media(session, storage, settings, row, path, filename=filename, role=role)
     if result.created:
         session.refresh(row)
-        staff.media_changed(session, identity, row, f"episode.upload_{role}", before)
+        episode_editing.media_changed(session, identity, row, f"episode.upload_{role}", before)
     return row
 
 
@@ -560,7 +564,7 @@ async def upload_new_episode(
 ) -> Response:
     def work(path: Any) -> Episode:
         name = (title or filename.rsplit(".", 1)[0]).strip() or "New episode"
-        episode = staff.create_episode(session, identity, found, staff.EpisodeFields(title=name))
+        episode = episode_editing.create_episode(session, identity, found, episode_editing.EpisodeFields(title=name))
         return _attach(session, storage, settings, identity, episode, path, filename, "primary")
 
     return await _upload(request, session, identity, settings, storage, urls, work, status_code=201)
@@ -586,8 +590,8 @@ async def upload_media(
     if_match: IfMatch = None,
 ) -> Response:
     row = await run_in_threadpool(_episode, session, identity, found, episode)
-    staff.require_edit(identity, row)
-    audit.check_if_match(if_match, staff.etag(row), required=False)
+    episode_editing.require_edit(identity, row)
+    audit.check_if_match(if_match, episode_editing.etag(row), required=False)
     return await _upload(
         request,
         session,
@@ -617,14 +621,14 @@ async def upload_artwork(
     filename: Filename,
 ) -> Response:
     row = await run_in_threadpool(_episode, session, identity, found, episode)
-    staff.require_edit(identity, row)
+    episode_editing.require_edit(identity, row)
 
     def work(path: Any) -> Episode:
         from .. import ingest
 
-        before = staff.snapshot(row)
+        before = episode_editing.snapshot(row)
         row.artwork_key = ingest.store_artwork(storage, settings, path, filename=filename)
-        staff.media_changed(session, identity, row, "episode.upload_artwork", before)
+        episode_editing.media_changed(session, identity, row, "episode.upload_artwork", before)
         return row
 
     return await _upload(request, session, identity, settings, storage, urls, work)
@@ -649,15 +653,15 @@ async def upload_transcript(
     filename: Filename,
 ) -> Response:
     row = await run_in_threadpool(_episode, session, identity, found, episode)
-    staff.require_edit(identity, row)
+    episode_editing.require_edit(identity, row)
 
     def work(path: Any) -> Episode:
         from .. import ingest
 
-        before = staff.snapshot(row)
+        before = episode_editing.snapshot(row)
         ingest.attach_transcript(session, storage, settings, row, path, language=language, filename=filename)
         session.refresh(row)
-        staff.media_changed(session, identity, row, "episode.upload_transcript", before)
+        episode_editing.media_changed(session, identity, row, "episode.upload_transcript", before)
         return row
 
     return await _upload(request, session, identity, settings, storage, urls, work)
@@ -666,9 +670,9 @@ async def upload_transcript(
 # -- videos, people, projects ------------------------------------------------------------------------------------
 
 _ITEMS: dict[str, tuple[str, type[Any], Any, Any]] = {
-    "video": ("videos", staff_catalogue.VideoFields, staff_video, StaffVideoOut),
-    "person": ("people", staff_catalogue.PersonFields, lambda p, _u: staff_person(p), StaffPersonOut),
-    "project": ("projects", staff_catalogue.ProjectFields, lambda p, _u: staff_project(p), StaffProjectOut),
+    "video": ("videos", record_editing.VideoFields, staff_video, StaffVideoOut),
+    "person": ("people", record_editing.PersonFields, lambda p, _u: staff_person(p), StaffPersonOut),
+    "project": ("projects", record_editing.ProjectFields, lambda p, _u: staff_project(p), StaffProjectOut),
 }
 
 
@@ -678,11 +682,11 @@ def _item_routes(kind: str) -> None:
     extra = _role(Role.editor, "of any show")
 
     def list_items(session: SessionDep, urls: UrlsDep, _: Staff) -> list[Any]:
-        model = staff_catalogue._MODELS[kind]
+        model = record_editing._MODELS[kind]
         return [render(item, urls) for item in session.scalars(select(model).order_by(model.slug))]
 
     def get_item(slug: str, response: Response, session: SessionDep, urls: UrlsDep, _: Staff) -> Any:
-        return _tagged(response, render(staff_catalogue.get_item(session, kind, slug), urls))
+        return _tagged(response, render(record_editing.get_item(session, kind, slug), urls))
 
     def create_item(
         response: Response,
@@ -691,7 +695,7 @@ def _item_routes(kind: str) -> None:
         identity: editor,
         body: fields_model,  # type: ignore[valid-type]
     ) -> Any:
-        item = staff_catalogue.save_item(session, identity, kind, body)
+        item = record_editing.save_item(session, identity, kind, body)
         session.commit()
         return _tagged(response, render(item, urls))
 
@@ -704,9 +708,9 @@ def _item_routes(kind: str) -> None:
         body: Annotated[dict[str, Any], Body(description=f"Any fields of {fields_model.__name__}.")],
         if_match: IfMatch = None,
     ) -> Any:
-        item = staff_catalogue.get_item(session, kind, slug)
-        fields, sent = _partial(fields_model, staff_catalogue.snapshot(item), body)
-        staff_catalogue.save_item(session, identity, kind, fields, item=item, sent=sent, if_match=if_match)
+        item = record_editing.get_item(session, kind, slug)
+        fields, sent = _partial(fields_model, record_editing.snapshot(item), body)
+        record_editing.save_item(session, identity, kind, fields, item=item, sent=sent, if_match=if_match)
         session.commit()
         return _tagged(response, render(item, urls))
 
@@ -735,8 +739,8 @@ def _item_routes(kind: str) -> None:
         def delete_item(
             slug: str, session: SessionDep, urls: UrlsDep, identity: editor, if_match: IfMatch = None
         ) -> Any:
-            video = staff_catalogue.delete_video(
-                session, identity, staff_catalogue.get_item(session, kind, slug), if_match
+            video = record_editing.delete_video(
+                session, identity, record_editing.get_item(session, kind, slug), if_match
             )
             session.commit()
             return render(video, urls)

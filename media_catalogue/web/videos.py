@@ -14,8 +14,9 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ..catalogue import queries, video_listings
+from ..catalogue import queries
 from ..catalogue.models import VideoKind
+from ..catalogue.queries import videos as video_listings
 from ..text import plain_text
 from .deps import SessionDep, UrlsDep
 from .metadata import provider_video, video_ld

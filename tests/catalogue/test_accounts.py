@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select
 
 from media_catalogue.catalogue import access
 from media_catalogue.catalogue.accounts import ApiToken, LoginSession, Role, User
-from media_catalogue.catalogue.staff_catalogue import get_show
+from media_catalogue.catalogue.editing.records import get_show
 from media_catalogue.db import Database
 from media_catalogue.errors import Conflict, Forbidden, Invalid, Unauthorized
 from tests.staff_helpers import PASSWORD, StaffWorld

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from ... import ingest
-from ...catalogue import access, audit, queries, staff
+from ...catalogue import access, audit, queries
 from ...catalogue.access import Identity
 from ...catalogue.accounts import Role
+from ...catalogue.editing import episodes as episode_editing
+from ...catalogue.editing.records import get_show
 from ...catalogue.models import Episode, Person, Show
-from ...catalogue.staff_catalogue import get_show
 from ...errors import CatalogueError, Invalid, NotFound, PreconditionFailed, TooLarge
 from ..auth import CSRF_HEADER, Staff, require
 from ..deps import SessionDep, SettingsDep, StorageDep, UrlsDep
@@ -134,7 +135,7 @@ def _form_context(session: Session, show: Show, episode: Episode | None, values:
 
 
 def _values_of(episode: Episode, session: Session) -> dict[str, Any]:
-    values = staff.snapshot(episode)
+    values = episode_editing.snapshot(episode)
     values["translations"] = [
         f"{e.show.slug}/{e.slug}" for e in session.scalars(
             select(Episode).where(Episode.translation_group == episode.translation_group, Episode.id != episode.id)
@@ -166,8 +167,8 @@ async def create_episode(
     def work() -> Response:
         try:
             data = episode_form_data(form)
-            fields = staff.EpisodeFields.model_validate(data)
-            episode = staff.create_episode(session, identity, found, fields)
+            fields = episode_editing.EpisodeFields.model_validate(data)
+            episode = episode_editing.create_episode(session, identity, found, fields)
             session.commit()
         except (ValidationError, CatalogueError) as exc:
             session.rollback()
@@ -220,8 +221,8 @@ def _edit_page(request: Request, session: Session, identity: Identity, episode: 
     )
     context = _form_context(session, episode.show, episode, values) | {
         "errors": errors,
-        "etag": staff.etag(episode),
-        "problems": staff.publishing_problems(episode),
+        "etag": episode_editing.etag(episode),
+        "problems": episode_editing.publishing_problems(episode),
         "can_edit": can_edit,
         "can_publish": access.allowed(identity.user, Role.editor, episode.show),
         "history": history,
@@ -245,12 +246,14 @@ async def save_episode(
 
     def work() -> Response:
         try:
-            staff.require_edit(identity, episode)
+            episode_editing.require_edit(identity, episode)
             data = episode_form_data(form)
-            fields = staff.EpisodeFields.model_validate(data)
+            fields = episode_editing.EpisodeFields.model_validate(data)
             sent = set(data)
             etag = form.get("etag")
-            staff.update_episode(session, identity, episode, fields, sent, etag if isinstance(etag, str) else None)
+            episode_editing.update_episode(
+                session, identity, episode, fields, sent, etag if isinstance(etag, str) else None
+            )
             session.commit()
         except (ValidationError, CatalogueError) as exc:
             session.rollback()
@@ -296,7 +299,7 @@ def _upload_route(kind: str) -> None:
         urls: UrlsDep,
         episode: Episode = Depends(episode_access(Role.contributor)),  # noqa: B008
     ) -> Response:
-        staff.require_edit(identity, episode)
+        episode_editing.require_edit(identity, episode)
         try:
             form, upload = await _uploaded_file(request, settings)
         except CatalogueError as exc:
@@ -304,7 +307,7 @@ def _upload_route(kind: str) -> None:
                               {kind: exc.message}, status=exc.status)  # fmt: skip
 
         def work() -> Response:
-            before = staff.snapshot(episode)
+            before = episode_editing.snapshot(episode)
             try:
                 if kind == "audio":
                     result = ingest.attach_media(session, storage, settings, episode, upload.file,
@@ -320,7 +323,7 @@ def _upload_route(kind: str) -> None:
                                              filename=upload.filename)  # fmt: skip
                     notice = "Transcript uploaded."
                 session.refresh(episode)
-                staff.media_changed(session, identity, episode, f"episode.upload_{kind}", before)
+                episode_editing.media_changed(session, identity, episode, f"episode.upload_{kind}", before)
                 session.commit()
             except CatalogueError as exc:
                 session.rollback()
@@ -356,20 +359,22 @@ def _publishing_route(action: str) -> None:
             if_match = etag if isinstance(etag, str) and etag else None
             try:
                 if action == "publish":
-                    staff.publish(session, identity, episode, if_match=if_match)
+                    episode_editing.publish(session, identity, episode, if_match=if_match)
                     notice = "Published: it is in the feed and on the public page now."
                 elif action == "schedule":
                     at = _local_datetime(form.get("at"), episode.show.timezone)
-                    staff.schedule(session, identity, episode, at, if_match=if_match)
+                    episode_editing.schedule(session, identity, episode, at, if_match=if_match)
                     notice = f"Scheduled: it goes live on {form.get('at')} ({episode.show.timezone}) by itself."
                 elif action == "unpublish":
-                    staff.unpublish(session, identity, episode, if_match=if_match)
+                    episode_editing.unpublish(session, identity, episode, if_match=if_match)
                     notice = "Unpublished: it left the feed and the public page; its GUID stays reserved."
                 elif action == "delete":
-                    staff.delete(session, identity, episode, if_match=if_match or staff.etag(episode))
+                    episode_editing.delete(
+                        session, identity, episode, if_match=if_match or episode_editing.etag(episode)
+                    )
                     notice = "Deleted. It can be restored for 30 days."
                 else:
-                    staff.restore(session, identity, episode)
+                    episode_editing.restore(session, identity, episode)
                     notice = "Restored as unpublished."
                 session.commit()
             except CatalogueError as exc:

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from ...catalogue import access, audit, staff
+from ...catalogue import access, audit
 from ...catalogue.accounts import Role
+from ...catalogue.editing import episodes as episode_editing
+from ...catalogue.editing.records import get_show
 from ...catalogue.models import Episode
-from ...catalogue.staff_catalogue import get_show
 from ...errors import Forbidden
 from ..deps import SessionDep, SettingsDep, StorageDep, UrlsDep
 from .rendering import Viewer, render
@@ -43,7 +44,7 @@ def show_page(
     deleted: Annotated[bool, Query()] = False,
 ) -> Response:
     found = get_show(session, show)
-    episodes = staff.list_episodes(session, identity, found, include_deleted=deleted)
+    episodes = episode_editing.list_episodes(session, identity, found, include_deleted=deleted)
     return render(request, "show.html", {"show": found, "episodes": episodes, "urls": urls, "deleted": deleted})
 
 

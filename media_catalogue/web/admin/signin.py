@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ...catalogue import access, audit, staff
+from ...catalogue import access, audit
 from ...catalogue.access import Throttled
 from ...errors import CatalogueError
 from ..auth import (
@@ -115,7 +115,7 @@ def create_token(
     request: Request, identity: Staff, session: SessionDep, name: Annotated[str, Form(max_length=200)] = ""
 ) -> Response:
     token, value = access.create_token(session, identity.user, name)
-    audit.record(session, staff.actor_of(identity), "token.create", "user", identity.user.id, identity.username,
+    audit.record(session, identity.actor(), "token.create", "user", identity.user.id, identity.username,
                  after={"token": token.id, "name": token.name})  # fmt: skip
     session.commit()
     listing = access.list_tokens(session, identity.user)
@@ -125,7 +125,7 @@ def create_token(
 @router.post("/tokens/{token_id}/revoke")
 def revoke_token(token_id: int, identity: Staff, session: SessionDep) -> Response:
     token = access.revoke_token(session, identity.user, token_id)
-    audit.record(session, staff.actor_of(identity), "token.revoke", "user", token.user_id, token.user.username,
+    audit.record(session, identity.actor(), "token.revoke", "user", token.user_id, token.user.username,
                  after={"token": token.id})  # fmt: skip
     session.commit()
     return redirect("/admin/tokens", "The token was revoked.")

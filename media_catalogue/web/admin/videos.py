@@ -15,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from starlette.concurrency import run_in_threadpool
 
-from ...catalogue import access, audit, providers, staff_catalogue
+from ...catalogue import access, audit, providers
 from ...catalogue.access import Identity
 from ...catalogue.accounts import Role
+from ...catalogue.editing import records as record_editing
+from ...catalogue.editing.common import slugify
 from ...catalogue.models import Credit, Person, Project, Video
-from ...catalogue.staff import slugify
 from ...errors import CatalogueError, NotFound, PreconditionFailed
 from ..auth import require
 from ..deps import SessionDep, UrlsDep
@@ -110,7 +111,7 @@ def _slug_from(title: str) -> str:
     return "video" if made == "episode" and "episode" not in title.lower() else made
 
 
-def _check(data: dict[str, Any]) -> tuple[staff_catalogue.VideoFields | None, dict[str, str]]:
+def _check(data: dict[str, Any]) -> tuple[record_editing.VideoFields | None, dict[str, str]]:
     """The validated fields, or the errors of every field at once (the address too, with the providers named)."""
     errors: dict[str, str] = {}
     if not data["url"]:
@@ -124,7 +125,7 @@ def _check(data: dict[str, Any]) -> tuple[staff_catalogue.VideoFields | None, di
         errors["title"] = "A title is needed."
     fields = None
     try:
-        fields = staff_catalogue.VideoFields.model_validate(data)
+        fields = record_editing.VideoFields.model_validate(data)
     except ValidationError as exc:
         for field, message in form_errors(exc).items():
             if field == "title" and "title" in errors:
@@ -148,7 +149,7 @@ def _form_context(session: Session, video: Video | None, values: dict[str, Any])
 
 
 def _values_of(video: Video) -> dict[str, Any]:
-    values = staff_catalogue.snapshot(video)
+    values = record_editing.snapshot(video)
     values["subtitle_languages"] = ", ".join(video.subtitle_languages or [])
     values["published_on"] = video.published_on.isoformat() if video.published_on else ""
     return values
@@ -175,7 +176,7 @@ def _edit_page(
 ) -> Response:
     context = _form_context(session, video, values) | {
         "errors": errors,
-        "etag": staff_catalogue.etag(video),
+        "etag": record_editing.etag(video),
         "can_edit": _can_edit(identity),
         "history": audit.entries(session, object_type="video", object_id=video.id, limit=10),
         "changed_fields": audit.changed_fields,
@@ -211,7 +212,7 @@ async def create_video(request: Request, identity: Editor, session: SessionDep) 
         status = 422
         if fields is not None:
             try:
-                video = staff_catalogue.save_item(session, identity, "video", fields)
+                video = record_editing.save_item(session, identity, "video", fields)
                 session.commit()
             except CatalogueError as exc:
                 session.rollback()
@@ -243,13 +244,13 @@ async def save_video(slug: str, request: Request, identity: Editor, session: Ses
         if fields is not None:
             etag = form.get("etag")
             try:
-                staff_catalogue.save_item(
+                record_editing.save_item(
                     session,
                     identity,
                     "video",
                     fields,
                     item=video,
-                    sent=set(staff_catalogue.VideoFields.model_fields),
+                    sent=set(record_editing.VideoFields.model_fields),
                     if_match=etag if isinstance(etag, str) else None,
                 )
                 session.commit()

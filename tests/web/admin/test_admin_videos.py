@@ -133,7 +133,7 @@ def test_a_viewer_reads_but_cannot_save(client: TestClient, world: StaffWorld) -
     assert client.get("/admin/videos/new").status_code == 403
     csrf = csrf_from(page.text)
     with world.database.session() as session:
-        from media_catalogue.catalogue.staff_catalogue import etag as etag_of
+        from media_catalogue.catalogue.editing.records import etag as etag_of
 
         etag = etag_of(session.query(Video).filter_by(slug="rob-de-lobel-presenting-match").one())
     data = {**FORM, "title": "Viewer edit", "csrf_token": csrf, "etag": etag}

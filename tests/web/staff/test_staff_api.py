@@ -268,7 +268,7 @@ def test_shows_videos_people_projects(client: TestClient, world: StaffWorld) -> 
 def test_deleted_episode_files_are_purged_after_the_retention_period(
     client: TestClient, world: StaffWorld, settings
 ) -> None:  # type: ignore[no-untyped-def]
-    from media_catalogue.catalogue import staff
+    from media_catalogue.catalogue.editing import episodes as episode_editing
     from media_catalogue.catalogue.models import Episode
     from media_catalogue.storage import create_storage
 
@@ -281,13 +281,13 @@ def test_deleted_episode_files_are_purged_after_the_retention_period(
     storage = create_storage(settings)
     with world.database.session() as session:
         key = session.get(Episode, draft["id"]).primary_media.storage_key  # type: ignore[union-attr]
-        assert staff.purge_deleted(session, storage) == []  # still within the retention period
+        assert episode_editing.purge_deleted(session, storage) == []  # still within the retention period
     assert storage.exists(key)
-    later = datetime.now(UTC) + staff.DELETED_RETENTION + timedelta(days=1)
+    later = datetime.now(UTC) + episode_editing.DELETED_RETENTION + timedelta(days=1)
     with world.database.session() as session:
-        assert staff.purge_deleted(session, storage, now=later) == [f"match-en/{draft['slug']}"]
+        assert episode_editing.purge_deleted(session, storage, now=later) == [f"match-en/{draft['slug']}"]
     assert not storage.exists(key)
     with world.database.session() as session:
         episode = session.get(Episode, draft["id"])
         assert episode is not None and episode.guid == guid and not episode.media_files
-        assert staff.purge_deleted(session, storage, now=later) == []
+        assert episode_editing.purge_deleted(session, storage, now=later) == []

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
-from .models import Credit, Person, Project, Status, Video
+from ..models import Credit, Person, Project, Status, Video
 
 MIN_SERIES = 2  # one video alone is not a series
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from . import queries
-from .models import Credit, Episode, Person, Project, Show, Status, Video
+from .. import queries
+from ..models import Credit, Episode, Person, Project, Show, Status, Video
 
 
 @dataclass

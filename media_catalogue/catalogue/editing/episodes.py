@@ -7,22 +7,20 @@ scheduling; so is the slug (it is part of the enclosure URL, which must never ch
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, Invalid, NotFound
-from . import access, audit, versions
-from .access import Identity
-from .accounts import Role
-from .identity import episode_guid_for
-from .models import (
+from ...errors import Conflict, Invalid, NotFound
+from .. import access, audit, versions
+from ..access import Identity
+from ..accounts import Role
+from ..identity import episode_guid_for
+from ..models import (
     LIVE_STATUSES,
     Credit,
     DatePrecision,
@@ -35,43 +33,10 @@ from .models import (
     Status,
     utcnow,
 )
-from .queries import episode_loading
+from ..queries import episode_loading
+from .common import CreditIn, LinkIn, Slug, slugify
 
-SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$"
 DELETED_RETENTION = timedelta(days=30)
-# 120 is the shortest slug column (shows, projects, people): longer would be refused by PostgreSQL, not by SQLite.
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
-    return slug or "episode"
-
-
-def _http_url(value: str) -> str:
-    value = value.strip()
-    if not re.match(r"^https?://[^\s/]+", value):
-        raise ValueError("must be a web address starting with http:// or https://")
-    return value
-
-
-class CreditIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    person: Slug = Field(description="Slug of a person of the catalogue.")
-    role: str = Field("guest", min_length=1, max_length=40, pattern=r"^[a-z][a-z -]*$")
-
-
-class LinkIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kind: str = Field("other", min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
-    url: str = Field(max_length=2000)
-    label: str = Field("", max_length=300)
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _http_url(value)
 
 
 class EpisodeFields(BaseModel):
@@ -168,11 +133,6 @@ def etag(episode: Episode) -> str:
     return audit.etag_of(snapshot(episode))
 
 
-def actor_of(identity: Identity, via: str | None = None) -> audit.Actor:
-    default = {"session": "web", "token": "api"}.get(identity.via, identity.via)
-    return audit.Actor(identity.user.id, identity.user.username, via or default)
-
-
 # -- permissions -------------------------------------------------------------------------------------------------
 
 
@@ -194,7 +154,7 @@ def _changed(
     after = snapshot(episode)
     audit.record(
         session,
-        actor_of(identity),
+        identity.actor(),
         action,
         "episode",
         episode.id,
@@ -253,7 +213,7 @@ def _apply(session: Session, episode: Episode, fields: EpisodeFields, sent: set[
 
 
 def _chapters(chapters: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from ..media.chapters import parse_chapters
+    from ...media.chapters import parse_chapters
 
     return parse_chapters(chapters)
 
@@ -404,7 +364,7 @@ def purge_deleted(session: Session, storage: Any, *, now: datetime | None = None
     """Remove the stored files of episodes deleted more than DELETED_RETENTION ago. The episode row stays (its GUID
     stays reserved, its page answers 410); the files go once the transaction commits. Safe to run from several
     workers or by cron: a second run finds nothing left to do. Returns the purged episodes as show/slug."""
-    from ..storage import pending
+    from ...storage import pending
 
     cutoff = (now or utcnow()) - DELETED_RETENTION
     purged = []

@@ -11,17 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..config import Settings
-from ..errors import Conflict, Invalid, NotFound
-from ..urls import UrlPlan
-from . import access, audit, versions
-from .access import Identity
-from .accounts import Role
-from .models import Credit, Episode, Person, Project, Show, ShowType, Status, Video, VideoKind
-from .staff import CreditIn, Slug, _http_url, actor_of
-
-EMAIL_PATTERN = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
-LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+from ...config import Settings
+from ...errors import Conflict, Invalid, NotFound
+from ...urls import UrlPlan
+from .. import access, audit, versions
+from ..access import Identity
+from ..accounts import Role
+from ..models import Credit, Episode, Person, Project, Show, ShowType, Status, Video, VideoKind
+from .common import EMAIL_PATTERN, LANGUAGE_PATTERN, CreditIn, Slug, http_url
 
 # -- input models ------------------------------------------------------------------------------------------------
 
@@ -64,7 +61,7 @@ class ShowFields(_Fields):
     @field_validator("website", "spotify_url", "apple_podcasts_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        return _http_url(value) if value else None
+        return http_url(value) if value else None
 
 
 class VideoFields(_Fields):
@@ -95,7 +92,7 @@ class PersonFields(_Fields):
     @field_validator("link", "image_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        return _http_url(value) if value else None
+        return http_url(value) if value else None
 
 
 class ProjectFields(_Fields):
@@ -108,7 +105,7 @@ class ProjectFields(_Fields):
     @field_validator("website")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        return _http_url(value) if value else None
+        return http_url(value) if value else None
 
 
 # -- snapshots ---------------------------------------------------------------------------------------------------
@@ -166,7 +163,7 @@ def _credit_video(session: Session, video: Video, people: list[CreditIn]) -> Non
 
 def _keep_old_address(session: Session, video: Video) -> None:
     """A renamed video's old address keeps answering, with a 301 to the new one (shared links stay good)."""
-    from .models import SlugRedirect
+    from ..models import SlugRedirect
 
     old = session.scalar(
         select(SlugRedirect).where(
@@ -216,7 +213,7 @@ def _write(
         elif name == "status":
             obj.status = Status(value)
         elif name == "url" and isinstance(obj, Video):
-            from . import providers
+            from .. import providers
 
             found = providers.recognise(value)
             obj.url, obj.provider, obj.provider_id = found.canonical_url, found.provider, found.provider_id
@@ -233,7 +230,7 @@ def _write(
     show_id = obj.id if isinstance(obj, Show) else None
     action = f"{kind}.{'create' if created else 'update'}"
     audit.record(
-        session, actor_of(identity), action, kind, obj.id, label, show_id=show_id, before=before, after=snapshot(obj)
+        session, identity.actor(), action, kind, obj.id, label, show_id=show_id, before=before, after=snapshot(obj)
     )
     if isinstance(obj, Show):
         versions.touch(session, obj)
@@ -247,7 +244,7 @@ def _write(
 
 def create_show(session: Session, identity: Identity, settings: Settings, fields: ShowFields) -> Show:
     access.require(identity.user, Role.admin)
-    from .identity import podcast_guid_for
+    from ..identity import podcast_guid_for
 
     _slug_free(session, Show, fields.slug)
     show = Show(slug=fields.slug, podcast_guid=podcast_guid_for(UrlPlan(settings).feed(fields.slug)))
@@ -279,7 +276,7 @@ def delete_show(session: Session, identity: Identity, show: Show, if_match: str 
     if session.scalar(select(Episode.id).where(Episode.show_id == show.id).limit(1)) is not None:
         raise Conflict("This show has episodes; delete (or move) them first. Deleted episodes keep it too.")
     audit.record(
-        session, actor_of(identity), "show.delete", "show", show.id, show.slug, show_id=show.id, before=snapshot(show)
+        session, identity.actor(), "show.delete", "show", show.id, show.slug, show_id=show.id, before=snapshot(show)
     )
     session.delete(show)
     session.flush()
@@ -333,7 +330,7 @@ def delete_video(session: Session, identity: Identity, video: Video, if_match: s
     video.status = Status.unpublished
     session.flush()
     audit.record(
-        session, actor_of(identity), "video.delete", "video", video.id, video.slug, before=before, after=snapshot(video)
+        session, identity.actor(), "video.delete", "video", video.id, video.slug, before=before, after=snapshot(video)
     )
     versions.bump_catalogue(session)
     return video

@@ -10,8 +10,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..errors import Gone, Invalid, NotFound
-from .models import (
+from ...errors import Gone, Invalid, NotFound
+from ..models import (
     LIVE_STATUSES,
     Credit,
     Episode,

@@ -1,0 +1,48 @@
+"""Input types shared by the editing services: slugs, web addresses, people credits and links."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$"
+# 120 is the shortest slug column (shows, projects, people): longer would be refused by PostgreSQL, not by SQLite.
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+    return slug or "episode"
+
+
+def http_url(value: str) -> str:
+    value = value.strip()
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError("must be a web address starting with http:// or https://")
+    return value
+
+
+class CreditIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person: Slug = Field(description="Slug of a person of the catalogue.")
+    role: str = Field("guest", min_length=1, max_length=40, pattern=r"^[a-z][a-z -]*$")
+
+
+class LinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field("other", min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+    url: str = Field(max_length=2000)
+    label: str = Field("", max_length=300)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return http_url(value)
+
+
+EMAIL_PATTERN = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
