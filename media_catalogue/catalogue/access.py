@@ -106,6 +106,11 @@ def visible_shows(session: Session, user: User, minimum: Role = Role.viewer) -> 
 # -- users -------------------------------------------------------------------------------------------------------
 
 
+def grants_with_shows(session: Session, user: User) -> list[tuple[Role, Show | None]]:
+    """The user's roles with the show each applies to (None: every show)."""
+    return [(grant.role, session.get(Show, grant.show_id) if grant.show_id else None) for grant in user.grants]
+
+
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", field="password")
@@ -307,10 +312,13 @@ def list_tokens(session: Session, user: User | None = None) -> list[ApiToken]:
     return list(session.scalars(statement))
 
 
-def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
-    """Revoke a token: its owner or an admin may; it stops working with the next request."""
+def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToken:
+    """Revoke a token: its owner or an admin may (actor None: the operator at the command line); it stops working
+    with the next request."""
     token = session.get(ApiToken, token_id)
-    if token is None or (token.user_id != actor.id and not is_admin(actor)):
+    if token is None and actor is None:
+        raise NotFound(f"No token {token_id} exists.")
+    if token is None or (actor is not None and token.user_id != actor.id and not is_admin(actor)):
         raise NotFound(f"No token {token_id} of yours exists.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()

@@ -112,20 +112,14 @@ def shows() -> None:
 
 def episodes(show: str = typer.Argument(..., help="Show slug.")) -> None:
     """List a show's episodes, newest first, with status and duration."""
-    from sqlalchemy import select
-
     from ..catalogue import queries
-    from ..catalogue.models import Episode
 
     with state.errors_as_messages():
         _, database, _ = _open()
         table = Table("slug", "title", "status", "published", "duration", "guid")
         with database.session() as session:
             found = queries.get_show(session, show)
-            rows = session.scalars(
-                select(Episode).where(Episode.show_id == found.id).order_by(Episode.published_at.desc())
-            )
-            for episode in rows:
+            for episode in queries.list_all_episodes(session, found):
                 media = episode.primary_media
                 duration = f"{media.duration_ms // 1000}s" if media and media.duration_ms else "-"
                 published = episode.published_at.isoformat() if episode.published_at else "-"

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,12 +20,6 @@ from . import state
 
 REFUSED = 2
 PROGRESS_FROM = 8 * 1024 * 1024  # smaller files finish before a bar is worth drawing
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].strip("-") or "episode"
 
 
 def _parse_time(value: str, timezone: str) -> datetime:
@@ -108,15 +100,8 @@ def ingest_command(
     role: str = typer.Option("primary", "--role", help="primary (the enclosure), alternate or video."),
 ) -> None:
     """Ingest a media file into an episode of SHOW: probe, validate, tag and store it, then record it."""
-    from sqlalchemy import select
-
-    from .. import ingest
-    from ..catalogue.identity import episode_guid_for
-    from ..catalogue.models import Episode, Show, Status
     from ..db import Database
-    from ..media.chapters import check_within, parse_chapters
-    from ..media.probe import probe
-    from ..media.validate import check_filename
+    from ..file_intake import EpisodeOptions, find_show, ingest_file
     from ..storage import create_storage
     from ..urls import UrlPlan
 
@@ -128,51 +113,15 @@ def ingest_command(
         storage.cleanup_temp(older_than_seconds=24 * 3600)
         try:
             with database.session() as session, _progress(file) as progress:
-                row = session.scalar(select(Show).where(Show.slug == show))
-                if row is None:
-                    raise CatalogueError(f"no show {show!r}; list them with `media-catalogue shows`", code="not_found")
-                check_filename(file.name)
-                if not file.is_file():
-                    raise CatalogueError(f"no such file: {file}", code="not_found")
-                if title is None and episode_slug is None:
-                    tag_title = probe(file).title
-                    title = file.stem if not tag_title or "placeholder" in tag_title.lower() else tag_title
-                slug = episode_slug or slugify(title or file.stem)
-                episode = session.scalar(select(Episode).where(Episode.show_id == row.id, Episode.slug == slug))
-                if episode is None and episode_slug:
-                    raise CatalogueError(f"no episode {episode_slug!r} in {show!r}", code="not_found")
-                if episode is None:
-                    episode = Episode(show=row, slug=slug, title=title or file.stem, status=Status.draft)
-                    session.add(episode)
-                elif title:
-                    episode.title = title
-                if episode_number is not None:
-                    episode.number = episode_number
-                if season is not None:
-                    episode.season = season
-                if summary_text is not None:
-                    episode.summary = summary_text
-                if publish_at:
-                    episode.published_at = _parse_time(publish_at, row.timezone)
-                    now = datetime.now(UTC)
-                    episode.status = Status.published if episode.published_at <= now else Status.scheduled
-                    episode.guid = episode.guid or episode_guid_for(row, episode.slug)
-                if artwork is not None:
-                    episode.artwork_key = ingest.store_artwork(storage, settings, artwork, filename=artwork.name)
-                if chapters is not None:
-                    episode.chapters = parse_chapters(chapters.read_bytes())
-                session.flush()
-                result = ingest.attach_media(
-                    session, storage, settings, episode, file, filename=file.name, role=role, progress=progress
-                )
+                row = find_show(session, show)
+                options = EpisodeOptions(
+                    title=title, slug=episode_slug, number=episode_number, season=season, summary=summary_text,
+                    published_at=_parse_time(publish_at, row.timezone) if publish_at else None,
+                    chapters=chapters, transcripts=list(transcript or []), transcript_language=transcript_language,
+                    artwork=artwork, role=role,
+                )  # fmt: skip
+                episode, result = ingest_file(session, storage, settings, row, file, options, progress)
                 media = result.media_file
-                if episode.chapters:
-                    check_within(episode.chapters, media.duration_ms or 0)
-                for path in transcript or []:
-                    ingest.attach_transcript(
-                        session, storage, settings, episode, path, filename=path.name,
-                        language=transcript_language or row.language,
-                    )  # fmt: skip
                 url = UrlPlan(settings).episode(row.slug, episode.slug)
                 status = episode.status.value
         finally:

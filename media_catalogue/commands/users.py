@@ -52,12 +52,9 @@ def _record(session: Any, action: str, user: Any, **extra: Any) -> None:
 
 
 def _roles(user: Any, session: Any) -> str:
-    from ..catalogue.models import Show
+    from ..catalogue import access
 
-    parts = []
-    for grant in user.grants:
-        show = session.get(Show, grant.show_id) if grant.show_id else None
-        parts.append(f"{grant.role.value}:{show.slug if show else '*'}")
+    parts = [f"{role.value}:{show.slug if show else '*'}" for role, show in access.grants_with_shows(session, user)]
     return ", ".join(parts) or "-"
 
 
@@ -240,18 +237,12 @@ def token_list(username: str = typer.Argument(None, help="Only this account's to
 @token_app.command("revoke")
 def token_revoke(token_id: int = typer.Argument(..., help="Token id (see `users token list`).")) -> None:
     """Revoke a token: the next request made with it is refused."""
-    from ..catalogue.accounts import ApiToken
-    from ..catalogue.models import utcnow
-    from ..errors import NotFound
+    from ..catalogue import access
 
     with state.errors_as_messages():
         database = _open()
         with database.session() as session:
-            token = session.get(ApiToken, token_id)
-            if token is None:
-                raise NotFound(f"No token {token_id} exists.")
-            if token.revoked_at is None:
-                token.revoked_at = utcnow()
+            token = access.revoke_token(session, None, token_id)
             _record(session, "token.revoke", token.user, token=token.id)
         database.dispose()
     typer.echo(f"revoked token {token_id}")

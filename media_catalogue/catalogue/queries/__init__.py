@@ -177,6 +177,12 @@ def get_episode(session: Session, show: Show, slug: str, *, include_unpublished:
     return episode
 
 
+def list_all_episodes(session: Session, show: Show) -> list[Episode]:
+    """Every episode of a show whatever its status (drafts, scheduled, deleted), newest first: for operators."""
+    statement = select(Episode).where(Episode.show_id == show.id).order_by(Episode.published_at.desc())
+    return list(session.scalars(statement))
+
+
 def episode_translations(session: Session, episode: Episode) -> list[Episode]:
     if not episode.translation_group:
         return []
