@@ -37,19 +37,9 @@ from .catalogue.models import (
     utcnow,
 )
 from .config import Settings
-from .content import (
-    ContentTree,
-    EpisodeSpec,
-    Loaded,
-    PersonSpec,
-    ProjectSpec,
-    ShowSpec,
-    VideoSpec,
-    load_tree,
-    parse_published,
-    published_date,
-    resolve_reference,
-)
+from .content.dates import parse_published, published_date
+from .content.loader import ContentTree, Loaded, load_tree, resolve_reference
+from .content.specs import EpisodeSpec, PersonSpec, ProjectSpec, ShowSpec, VideoSpec
 from .db import Database
 from .errors import CatalogueError, ContentError
 from .media.chapters import parse_chapters

@@ -6,7 +6,8 @@ import pytest
 
 from media_catalogue.catalogue.models import DatePrecision
 from media_catalogue.config import PROJECT_ROOT
-from media_catalogue.content import load_tree, parse_published
+from media_catalogue.content.dates import parse_published
+from media_catalogue.content.loader import load_tree
 from media_catalogue.errors import ContentError
 from tests.catalogue_fixtures import EPISODE, make_catalogue, write
 
