@@ -16,7 +16,8 @@ def check_feeds(
 ) -> None:
     """Check every feed against Apple's and the Podcasting 2.0 requirements; exit 1 while errors remain."""
     from ..db import Database
-    from ..feeds.checker import Severity, check_catalogue, has_errors
+    from ..feeds.checker import check_catalogue, has_errors
+    from ..feeds.findings import Severity
 
     with state.errors_as_messages():
         settings = state.settings()

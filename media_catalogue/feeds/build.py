@@ -22,7 +22,7 @@ from feedgen.feed import FeedGenerator
 
 from .. import __version__
 from ..catalogue.identity import podcast_guid_for
-from ..catalogue.models import Credit, Episode, Project, Show, utcnow
+from ..catalogue.models import Credit, Episode, Show, utcnow
 from ..config import Settings
 from ..text import plain_text, render_markdown, xml_safe
 from ..urls import UrlPlan
@@ -75,7 +75,7 @@ def show_notes_html(source: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _plain(source: str, limit: int | None = None) -> str:
+def plain_description(source: str, limit: int | None = None) -> str:
     """Plain text for <description>, HTML-escaped: podcast apps render description as HTML, so a typed "<script>"
     must arrive as text that shows those characters, never as markup (the XML layer escapes it once more)."""
     return html.escape(plain_text(source, limit=limit), quote=False)
@@ -152,7 +152,9 @@ def episode_item(episode: Episode, urls: UrlPlan) -> Item | None:
     duration = None
     if media is not None and media.duration_ms:
         duration = max(1, round(media.duration_ms / 1000))
-    description = _plain(episode.summary or "") or _plain(episode.show_notes or "", DESCRIPTION_LIMIT)
+    description = plain_description(episode.summary or "") or plain_description(
+        episode.show_notes or "", DESCRIPTION_LIMIT
+    )
     title = xml_safe(episode.title).strip() or episode.slug
     alternates = []
     for alternate in episode.alternate_media:
@@ -210,7 +212,7 @@ def feed_items(episodes: Iterable[Episode], urls: UrlPlan, *, now: datetime | No
     return [item for item in (episode_item(e, urls) for e in live) if item is not None]
 
 
-def _generator(settings: Settings) -> tuple[FeedGenerator, UrlPlan]:
+def new_feed(settings: Settings) -> tuple[FeedGenerator, UrlPlan]:
     fg = FeedGenerator()
     fg.register_extension("podcast", AppleExtension, AppleEntryExtension, atom=False)
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension, atom=False)
@@ -221,7 +223,7 @@ def _generator(settings: Settings) -> tuple[FeedGenerator, UrlPlan]:
     return fg, UrlPlan(settings)
 
 
-def _add_items(fg: FeedGenerator, items: Sequence[Item]) -> None:
+def add_items(fg: FeedGenerator, items: Sequence[Item]) -> None:
     for item in items:
         entry = fg.add_entry(order="append")
         entry.title(item.title)
@@ -258,7 +260,7 @@ def _add_items(fg: FeedGenerator, items: Sequence[Item]) -> None:
             p20.alternate_enclosure({**alternate, "sources": [dict(s) for s in alternate["sources"]]})
 
 
-def _last_build(shows: Iterable[Show], items: Sequence[Item]) -> datetime:
+def last_build(shows: Iterable[Show], items: Sequence[Item]) -> datetime:
     times = [show.updated_at or EPOCH for show in shows] + [item.updated_at for item in items]
     return max(times, default=EPOCH)
 
@@ -277,7 +279,7 @@ def build_feed(
 ) -> bytes:
     """The RSS feed of one show: its live episodes newest first. `translations` are the same series in other
     languages (linked with atom:link rel=alternate hreflang)."""
-    fg, urls = _generator(settings)
+    fg, urls = new_feed(settings)
     items = feed_items(episodes, urls, now=now)
     feed_url = urls.feed(show.slug)
     title = xml_safe(show.title).strip() or show.slug
@@ -285,11 +287,11 @@ def build_feed(
     # feedgen uses the last link given as the RSS <link>: the self link first.
     fg.link(href=feed_url, rel="self", type="application/rss+xml")
     fg.link(href=urls.show(show.slug), rel="alternate")
-    fg.description(_plain(show.description or "", DESCRIPTION_LIMIT) or title)
+    fg.description(plain_description(show.description or "", DESCRIPTION_LIMIT) or title)
     fg.language(show.language)
     if show.copyright:
         fg.copyright(xml_safe(show.copyright))
-    fg.lastBuildDate(_last_build([show, *translations], items))
+    fg.lastBuildDate(last_build([show, *translations], items))
     artwork = urls.artwork(show.artwork_key) if show.artwork_key else None
     if artwork:
         fg.image(url=artwork, title=title, link=urls.show(show.slug))
@@ -327,100 +329,5 @@ def build_feed(
             rel="alternate", href=urls.feed(other.slug), type="application/rss+xml", hreflang=other.language,
             title=xml_safe(other.title),
         )  # fmt: skip
-    _add_items(fg, items)
+    add_items(fg, items)
     return bytes(fg.rss_str(pretty=True))
-
-
-def _aggregate_feed(
-    settings: Settings,
-    *,
-    title: str,
-    description: str,
-    feed_url: str,
-    link: str,
-    language: str | None,
-    author: str,
-    owner_email: str | None,
-    shows: Sequence[Show],
-    episodes: Iterable[Episode],
-    now: datetime | None,
-) -> bytes:
-    fg, urls = _generator(settings)
-    items = feed_items(episodes, urls, now=now)
-    fg.title(xml_safe(title))
-    fg.link(href=feed_url, rel="self", type="application/rss+xml")
-    fg.link(href=link, rel="alternate")
-    fg.description(xml_safe(description) or xml_safe(title))
-    if language:
-        fg.language(language)
-    fg.lastBuildDate(_last_build(shows, items))
-    itunes = fg.podcast
-    itunes.itunes_author(xml_safe(author))
-    itunes.itunes_explicit(any(show.explicit for show in shows))
-    itunes.itunes_type("episodic")
-    p20 = fg.podcastindex
-    # Aggregate feeds are not stored shows: their podcast:guid follows their URL.
-    p20.guid(podcast_guid_for(feed_url))
-    p20.locked(True, owner=owner_email or None)
-    p20.medium("podcast")
-    _add_items(fg, items)
-    return bytes(fg.rss_str(pretty=True))
-
-
-def _common_language(shows: Sequence[Show]) -> str | None:
-    languages = {show.language for show in shows}
-    return languages.pop() if len(languages) == 1 else None
-
-
-def build_catalogue_feed(
-    episodes: Iterable[Episode], settings: Settings, *, shows: Sequence[Show] = (), now: datetime | None = None
-) -> bytes:
-    """/feeds/all.xml: the newest episodes of every show (in several languages: no channel language)."""
-    urls = UrlPlan(settings)
-    episodes = list(episodes)
-    shows = list(shows) or list({e.show.id: e.show for e in episodes}.values())
-    return _aggregate_feed(
-        settings,
-        title="All episodes",
-        description="The newest episodes of every podcast in the catalogue.",
-        feed_url=urls.all_feed(),
-        link=urls.home(),
-        language=_common_language(shows),
-        author=_common_author(shows) or "Media catalogue",
-        owner_email=None,
-        shows=shows,
-        episodes=episodes,
-        now=now,
-    )
-
-
-def _common_author(shows: Sequence[Show]) -> str | None:
-    authors = {show.author for show in shows if show.author}
-    return authors.pop() if len(authors) == 1 else None
-
-
-def build_project_feed(
-    project: Project,
-    episodes: Iterable[Episode],
-    settings: Settings,
-    *,
-    shows: Sequence[Show] = (),
-    now: datetime | None = None,
-) -> bytes:
-    """/feeds/projects/{project}.xml: the episodes of every show of one project."""
-    urls = UrlPlan(settings)
-    episodes = list(episodes)
-    shows = list(shows) or list({e.show.id: e.show for e in episodes}.values())
-    return _aggregate_feed(
-        settings,
-        title=project.name,
-        description=_plain(project.description or "", DESCRIPTION_LIMIT) or project.name,
-        feed_url=urls.project_feed(project.slug),
-        link=urls.project(project.slug),
-        language=_common_language(shows),
-        author=_common_author(shows) or project.name,
-        owner_email=project.contact_email,
-        shows=shows,
-        episodes=episodes,
-        now=now,
-    )

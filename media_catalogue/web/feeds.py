@@ -33,7 +33,8 @@ from ..catalogue import queries
 from ..catalogue.models import CatalogueState, utcnow
 from ..catalogue.versions import CATALOGUE_KEY
 from ..db import Database
-from ..feeds.build import RSS_CONTENT_TYPE, build_catalogue_feed, build_feed, build_project_feed
+from ..feeds.aggregate import build_catalogue_feed, build_project_feed
+from ..feeds.build import RSS_CONTENT_TYPE, build_feed
 from ..feeds.websub import HubNotifier
 
 router = APIRouter(tags=["feeds"])

@@ -19,7 +19,8 @@ from media_catalogue.catalogue import versions
 from media_catalogue.catalogue.identity import podcast_guid_for
 from media_catalogue.catalogue.models import DatePrecision, Episode, Show, Status
 from media_catalogue.config import Settings
-from media_catalogue.feeds.build import build_catalogue_feed, build_feed, build_project_feed
+from media_catalogue.feeds.aggregate import build_catalogue_feed, build_project_feed
+from media_catalogue.feeds.build import build_feed
 from media_catalogue.feeds.podcast_ns import PODCAST_NS
 
 GOLDEN = Path(__file__).parent / "golden"

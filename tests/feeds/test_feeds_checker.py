@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from media_catalogue.catalogue.models import Episode, Show, ShowType, Transcript
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
-from media_catalogue.feeds.checker import Severity, check_catalogue, check_show, has_errors
+from media_catalogue.feeds.checker import check_catalogue, check_show, has_errors
+from media_catalogue.feeds.findings import Severity
 
 
 def image_bytes(width: int, height: int, fmt: str = "JPEG", mode: str = "RGB") -> bytes:

@@ -11,8 +11,10 @@ from feed_catalogue import podcastparser_read
 from media_catalogue.catalogue.queries import get_project, list_projects, list_shows, live_episodes, show_translations
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
-from media_catalogue.feeds.build import build_catalogue_feed, build_feed, build_project_feed
-from media_catalogue.feeds.checker import Severity, check_catalogue
+from media_catalogue.feeds.aggregate import build_catalogue_feed, build_project_feed
+from media_catalogue.feeds.build import build_feed
+from media_catalogue.feeds.checker import check_catalogue
+from media_catalogue.feeds.findings import Severity
 from media_catalogue.urls import UrlPlan
 
 
