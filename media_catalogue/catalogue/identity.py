@@ -15,6 +15,7 @@ from typing import Protocol
 class HasPodcastGuid(Protocol):
     podcast_guid: str
 
+
 # Fixed by the podcast namespace spec (docs/tags/guid.md); its example feed URL gives 917393e3-1b1e-5cef-....
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")

@@ -18,8 +18,9 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -251,8 +252,10 @@ def _search_postgres(session: Session, text: str, limit: int) -> list[Result]:
     words = terms(text)
     hits = search_postgres.ranked(session, words, limit)
     objects = search_postgres.load(session, hits)
-    builders = {"show": show_document, "episode": episode_document, "video": video_document,
-                "person": person_document, "project": project_document}  # fmt: skip
+    builders: dict[str, Callable[[Any], Document]] = {
+        "show": show_document, "episode": episode_document, "video": video_document,
+        "person": person_document, "project": project_document,
+    }  # fmt: skip
     results = []
     for kind, id_, score in hits:
         if (found := objects.get((kind, id_))) is not None:

@@ -115,13 +115,13 @@ def _kind(kind: str) -> ColumnElement[str]:
 _TRANSCRIPTS = "(SELECT string_agg(t.text, chr(10)) FROM transcripts t WHERE t.episode_id = episodes.id)"
 
 
-def _selects() -> list[Select[Any]]:
+def _selects() -> list[Select]:  # bare Select: any columns (SQLAlchemy 2.0 and 2.1 type them differently)
     any_words = "to_tsquery('simple', :any_words)"
-    show = select(_kind("show"), Show.id.label("id"), literal_column(
+    show: Select = select(_kind("show"), Show.id.label("id"), literal_column(
         f"{_weighted('shows.title', 'A')} || {_weighted('shows.subtitle || chr(10) || shows.description', 'C')}"
         f" || {_weighted(_people_text('show_id', 'shows', affiliation=False), 'B')}").label("document")
     ).where(or_(_candidates("shows"), Show.id.in_(text(_person_candidates("show_id")))))  # fmt: skip
-    episode = queries.live_filter(select(_kind("episode"), Episode.id.label("id"), literal_column(
+    episode: Select = queries.live_filter(select(_kind("episode"), Episode.id.label("id"), literal_column(
         f"{_weighted('episodes.title', 'A')} || {_weighted('episodes.summary || chr(10) || episodes.show_notes', 'C')}"
         f" || {_weighted(_people_text('episode_id', 'episodes', affiliation=True), 'B')}"
         f" || {_weighted(_TRANSCRIPTS, 'D')}").label("document")
@@ -131,16 +131,16 @@ def _selects() -> list[Select[Any]]:
         Episode.id.in_(text(f"SELECT t.episode_id FROM transcripts t WHERE {_indexed('transcripts', 't')} @@ "  # noqa: S608 - our constants
                             f"{any_words}")),
     ))  # fmt: skip
-    video = select(_kind("video"), Video.id.label("id"), literal_column(
+    video: Select = select(_kind("video"), Video.id.label("id"), literal_column(
         f"{_weighted('videos.title', 'A')} || {_weighted('videos.description', 'C')}"
         f" || {_weighted(_people_text('video_id', 'videos', affiliation=True), 'B')}").label("document")
     ).where(Video.status == Status.published, or_(_candidates("videos"), Video.id.in_(
         text(_person_candidates("video_id")))))  # fmt: skip
-    person = select(_kind("person"), Person.id.label("id"), literal_column(
+    person: Select = select(_kind("person"), Person.id.label("id"), literal_column(
         f"{_weighted('people.name', 'A')} || {_weighted('people.affiliation || chr(10) || people.bio', 'C')}"
         f" || {_weighted('people.name', 'B')}").label("document")
     ).where(_candidates("people"))  # fmt: skip
-    project = select(_kind("project"), Project.id.label("id"), literal_column(
+    project: Select = select(_kind("project"), Project.id.label("id"), literal_column(
         f"{_weighted('projects.name', 'A')} || {_weighted('projects.description', 'C')}").label("document")
     ).where(_candidates("projects"))  # fmt: skip
     return [show, episode, video, person, project]
@@ -158,7 +158,9 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
     documents = union_all(*_selects()).subquery("documents")
     all_words = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("all_words"))
     rank = func.ts_rank(literal_column(RANK_WEIGHTS), documents.c.document, all_words)
-    kind_order = literal_column("array_position(ARRAY" + repr(list(_KINDS)) + "::text[], documents.kind)")
+    kind_order: ColumnElement[int] = literal_column(
+        "array_position(ARRAY" + repr(list(_KINDS)) + "::text[], documents.kind)"
+    )
     statement = (
         select(documents.c.kind, documents.c.id, rank.label("rank"))
         .where(documents.c.document.op("@@")(all_words))
@@ -184,7 +186,9 @@ def load(session: Session, hits: Iterable[tuple[str, int, float]]) -> dict[tuple
         "person": select(Person),
         "project": select(Project),
     }  # fmt: skip
-    models = {"show": Show, "episode": Episode, "video": Video, "person": Person, "project": Project}
+    models: dict[str, type[Show | Episode | Video | Person | Project]] = {
+        "show": Show, "episode": Episode, "video": Video, "person": Person, "project": Project,
+    }  # fmt: skip
     found: dict[tuple[str, int], Any] = {}
     for kind, wanted in ids.items():
         if wanted:

@@ -40,6 +40,10 @@ class Page(Generic[T]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
         return max(1, -(-self.total // self.per_page))
 
 
+# Any select statement, whatever its columns (SQLAlchemy 2.0 and 2.1 spell the column types differently).
+SelectT = TypeVar("SelectT", bound=Select)
+
+
 def episode_loading() -> list[Any]:
     """Everything an episode's page, feed item or API object shows, in a few queries instead of one per row."""
     return [
@@ -51,7 +55,7 @@ def episode_loading() -> list[Any]:
     ]
 
 
-def live_filter(statement: Select[Any], now: datetime | None = None) -> Select[Any]:
+def live_filter(statement: SelectT, now: datetime | None = None) -> SelectT:
     """Published or scheduled, not deleted, and its time has passed: the only episodes the public sees."""
     return statement.where(
         Episode.status.in_(LIVE_STATUSES),
