@@ -6,13 +6,18 @@ Passwords are typed at a hidden prompt or read from standard input (--password-s
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from . import state
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..catalogue.accounts import User
 
 users_app = typer.Typer(help="Staff accounts, roles and API tokens.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for automation (sent as Authorization: Bearer).", no_args_is_help=True)
@@ -45,13 +50,13 @@ def _actor() -> Any:
     return Actor(None, f"cli:{who}"[:80], "cli")
 
 
-def _record(session: Any, action: str, user: Any, **extra: Any) -> None:
+def _record(session: Session, action: str, user: User, **extra: Any) -> None:
     from ..catalogue import audit
 
     audit.record(session, _actor(), action, "user", user.id, user.username, after=extra or None)
 
 
-def _roles(user: Any, session: Any) -> str:
+def _roles(user: User, session: Session) -> str:
     from ..catalogue import access
 
     parts = [f"{role.value}:{show.slug if show else '*'}" for role, show in access.grants_with_shows(session, user)]
@@ -82,7 +87,7 @@ def create(
     typer.echo(f"created user {user.username}")
 
 
-def _grant(session: Any, user: Any, role: str, shows: list[str], *, revoke: bool = False) -> None:
+def _grant(session: Session, user: User, role: str, shows: list[str], *, revoke: bool = False) -> None:
     from ..catalogue import access
     from ..catalogue.accounts import Role
     from ..catalogue.editing import records as record_editing

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...errors import Conflict, Invalid, NotFound
+from ...storage import Storage
 from .. import access, audit, versions
 from ..access import Identity
 from ..accounts import Role
@@ -277,7 +278,9 @@ def publishing_problems(episode: Episode) -> list[tuple[str, str]]:
     return problems
 
 
-def _go_live(session: Session, identity: Identity, episode: Episode, at: datetime, action: str, before: Any) -> None:
+def _go_live(
+    session: Session, identity: Identity, episode: Episode, at: datetime, action: str, before: dict[str, Any] | None
+) -> None:
     problems = publishing_problems(episode)
     if problems:
         field, message = problems[0]
@@ -360,7 +363,7 @@ def media_changed(session: Session, identity: Identity, episode: Episode, action
     _changed(session, identity, episode, action, before)
 
 
-def purge_deleted(session: Session, storage: Any, *, now: datetime | None = None) -> list[str]:
+def purge_deleted(session: Session, storage: Storage, *, now: datetime | None = None) -> list[str]:
     """Remove the stored files of episodes deleted more than DELETED_RETENTION ago. The episode row stays (its GUID
     stays reserved, its page answers 410); the files go once the transaction commits. Safe to run from several
     workers or by cron: a second run finds nothing left to do. Returns the purged episodes as show/slug."""
