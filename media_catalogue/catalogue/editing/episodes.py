@@ -35,7 +35,7 @@ from ..models import (
     utcnow,
 )
 from ..queries import episode_loading
-from .common import CreditIn, LinkIn, Slug, slugify
+from .common import CreditIn, LinkIn, Slug, slugify, utc_moment
 
 DELETED_RETENTION = timedelta(days=30)
 
@@ -315,8 +315,7 @@ def schedule(
     """Goes live at `at` by the clock alone (see Episode.is_live): no job has to run and no request has to arrive."""
     access.require(identity.user, Role.editor, episode.show)
     audit.check_if_match(if_match, etag(episode), required=False)
-    if at.tzinfo is None:
-        raise Invalid("Give the time with its time zone.", field="published_at")
+    at = utc_moment(at, "published_at")
     if at <= utcnow():
         raise Invalid("The scheduled time is in the past; use Publish now instead.", field="published_at")
     before = snapshot(episode)
