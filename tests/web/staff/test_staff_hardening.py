@@ -25,3 +25,28 @@ def test_a_schedule_out_of_range_or_malformed_is_refused_with_its_field(
     assert "published_at" in answer.text
     after = client.get(url, headers=world.bearer("editor")).json()
     assert after["status"] == "draft" and after["published_at"] is None
+
+
+def test_a_video_without_a_link_can_be_edited(client: TestClient, world: StaffWorld) -> None:
+    """Most seeded videos are not online yet: editing one must not demand a link (it answered 422 on `url`)."""
+    created = client.post(
+        "/api/staff/videos",
+        json={"slug": "not-online-yet", "title": "Testimony", "kind": "testimony"},
+        headers=world.bearer("editor"),
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["url"] is None
+    edited = client.patch(
+        "/api/staff/videos/not-online-yet",
+        json={"title": "Testimony, first part"},
+        headers={**world.bearer("editor"), "If-Match": created.json()["etag"]},
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["title"] == "Testimony, first part" and edited.json()["url"] is None
+    linked = client.patch(
+        "/api/staff/videos/not-online-yet",
+        json={"url": "https://youtu.be/dQw4w9WgXcQ"},
+        headers={**world.bearer("editor"), "If-Match": edited.json()["etag"]},
+    )
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["provider"] == "youtube"
