@@ -165,12 +165,13 @@ def _item(element: etree._Element, position: int, feed_url: str | None, warnings
     where = f'item {position} "{title[:60]}"' if title else f"item {position}"
     enclosure = choose_enclosure(element, base)
     if enclosure is None:
-        has_relative = any(children(element, "", "enclosure"))
-        why = "its enclosure URL is relative and the feed's URL is unknown" if has_relative else "it has no enclosure"
-        if has_relative and not any(
-            not (e.get("type") or "").lower().startswith("image/") for e in children(element, "", "enclosure")
-        ):
+        enclosures = children(element, "", "enclosure")
+        if not enclosures:
+            why = "it has no enclosure"
+        elif all((e.get("type") or "").strip().lower().startswith("image/") for e in enclosures):
             why = "its only enclosures are images"
+        else:
+            why = "its enclosure URL is empty, or relative with no xml:base or feed URL to resolve it against"
         warnings.append(f"warning: {where}: skipped, {why} (no audio or video to import)")
         return None
     guid, from_enclosure = item_guid(element, enclosure)
