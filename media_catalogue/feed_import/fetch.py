@@ -101,7 +101,7 @@ def _check_peer(response: httpx.Response, url: str, settings: Settings) -> None:
 
 
 def _client(settings: Settings) -> httpx.Client:
-    timeout = httpx.Timeout(min(60.0, settings.import_timeout_seconds))
+    timeout = httpx.Timeout(max(1.0, min(60.0, settings.import_timeout_seconds)))
     return httpx.Client(timeout=timeout, trust_env=False, follow_redirects=False, headers={"User-Agent": USER_AGENT})
 
 
