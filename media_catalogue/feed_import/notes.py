@@ -47,8 +47,8 @@ def _node(element: etree._Element) -> str:
         return f"`{_all_text(element).replace('`', '')}`"
     if tag == "a":
         href = (element.get("href") or "").replace(" ", "%20").replace(")", "%29")
-        label = inner.strip() or _escape(href)
-        return f"[{label}]({href})" if href else label
+        label = inner.strip()  # a link around an image only (dropped by the sanitizer) shows nothing: dropped too
+        return f"[{label}]({href})" if href and label else label
     if tag == "br":
         return "\\\n"
     if tag in ("ul", "ol"):

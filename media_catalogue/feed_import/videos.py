@@ -27,6 +27,7 @@ from ..storage import Storage
 from ..text import plain_text
 from .document import ATOM, MEDIA, YOUTUBE, local_name, namespace_of, parse_document, refuse
 from .fetch import fetch_bytes
+from .notes import html_to_markdown
 from .values import children, first, iso_or_rfc822, text_of
 
 ACCEPTED = "accepted: a YouTube channel or playlist feed (Atom with yt:videoId) or a Vimeo RSS feed"
@@ -113,7 +114,7 @@ def _vimeo(channel: etree._Element, warnings: list[str]) -> list[VideoData]:
             VideoData(
                 provider=found.provider, provider_id=found.provider_id, url=found.canonical_url,
                 title=text_of(first(item, "", "title")) or found.provider_id,
-                description=plain_text(text_of(first(item, "", "description"))),
+                description=plain_text(html_to_markdown(text_of(first(item, "", "description")))),
                 published_on=moment.date() if moment else None, thumbnail_url=_thumbnail(item),
             )
         )  # fmt: skip
