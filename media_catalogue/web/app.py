@@ -118,6 +118,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     # Feeds first: podcast apps poll them more than anything else is requested, and routes match in order.
     app.include_router(video_feeds_router)  # before feeds_router, whose /feeds/{show}.xml would match
     app.include_router(feeds_router)
+    from .opml import router as opml_router
+
+    app.include_router(opml_router)
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api")
     from .public import install_public_site
@@ -126,6 +129,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     from .staff_api import router as staff_api_router
 
     app.include_router(staff_api_router, prefix="/api")
+    from .staff_imports import router as staff_imports_router
+
+    app.include_router(staff_imports_router, prefix="/api")
     from .admin import router as admin_router
 
     app.include_router(admin_router)

@@ -234,12 +234,35 @@ async def project_feed(request: Request, project: str) -> Response:
 async def show_feed(request: Request, show: str) -> Response:
     settings = request.app.state.settings
 
+    moved = _moved_feeds(request)
+
     def build(session: Session) -> bytes:
         row = queries.get_show(session, show)
+        moved[show] = row.new_feed_url  # read with every build, so a move reaches every worker with the version
         episodes = queries.live_episodes(session, show=row)
         return build_feed(row, episodes, settings, translations=queries.show_translations(session, row))
 
-    return await serve_cached(request, f"show:{show}", build, request.app.state.urls.feed(show))
+    response = await serve_cached(request, f"show:{show}", build, request.app.state.urls.feed(show))
+    return moved_out(response, moved.get(show))
+
+
+# -- moved out (media-catalogue move-feed): the old feed URL answers 301, its body still says itunes:new-feed-url --
+
+
+def _moved_feeds(request: Request) -> dict[str, str | None]:
+    moved: dict[str, str | None] | None = getattr(request.app.state, "moved_feeds", None)
+    if moved is None:
+        moved = request.app.state.moved_feeds = {}
+    return moved
+
+
+def moved_out(response: Response, new_feed_url: str | None) -> Response:
+    """A 301 to the feed's new address (Apple's move procedure), keeping the body for apps that read it instead."""
+    if not new_feed_url:
+        return response
+    response.status_code = 301
+    response.headers["Location"] = new_feed_url
+    return response
 
 
 __all__ = ["router", "serve_cached", "respond", "FeedCache", "CachedFeed"]
