@@ -5,8 +5,8 @@ room for GUIDs written by other hosts (episodes.guid up to 1000 characters, show
 SQLite does not enforce VARCHAR lengths, so the two widenings run on PostgreSQL only (rebuilding the episodes table
 on SQLite would cascade-delete its media rows through the foreign keys).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-07 10:00:00.000000
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
