@@ -5,7 +5,7 @@ API from the page's script (XMLHttpRequest: a real progress bar and a cancel but
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -302,7 +302,7 @@ def preview_audio(episode_id: int, identity: Viewer, session: SessionDep, storag
         raise NotFound("This episode has no audio yet.")
     handle = storage.open(media.storage_key)
 
-    def chunks() -> Any:
+    def chunks() -> Iterator[bytes]:
         with handle:
             while block := handle.read(65536):
                 yield block

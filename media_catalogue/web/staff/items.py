@@ -20,6 +20,7 @@ from .representations import staff_person, staff_project, staff_video
 from .schemas import Etagged, StaffPersonOut, StaffProjectOut, StaffVideoOut
 
 router = APIRouter()
+Editor = Annotated[Identity, Depends(require(Role.editor, anywhere=True))]
 Render = Callable[[Any, UrlPlan], Etagged]
 
 # kind -> (plural in the path, input fields, representation, response model)
@@ -32,22 +33,21 @@ _ITEMS: dict[str, tuple[str, type[BaseModel], Render, type[Etagged]]] = {
 
 def _item_routes(kind: str) -> None:
     plural, fields_model, render, out = _ITEMS[kind]
-    editor = Annotated[Identity, Depends(require(Role.editor, anywhere=True))]
     extra = required_role(Role.editor, "of any show")
 
-    def list_items(session: SessionDep, urls: UrlsDep, _: Staff) -> list[Any]:
+    def list_items(session: SessionDep, urls: UrlsDep, _: Staff) -> list[Etagged]:
         return [render(item, urls) for item in record_editing.list_items(session, kind)]
 
-    def get_item(slug: str, response: Response, session: SessionDep, urls: UrlsDep, _: Staff) -> Any:
+    def get_item(slug: str, response: Response, session: SessionDep, urls: UrlsDep, _: Staff) -> Etagged:
         return with_etag(response, render(record_editing.get_item(session, kind, slug), urls))
 
     def create_item(
         response: Response,
         session: SessionDep,
         urls: UrlsDep,
-        identity: editor,
+        identity: Editor,
         body: fields_model,  # type: ignore[valid-type]  # a model chosen per kind: FastAPI reads it at run time
-    ) -> Any:
+    ) -> Etagged:
         item = record_editing.save_item(session, identity, kind, body)
         session.commit()
         return with_etag(response, render(item, urls))
@@ -57,10 +57,10 @@ def _item_routes(kind: str) -> None:
         response: Response,
         session: SessionDep,
         urls: UrlsDep,
-        identity: editor,
+        identity: Editor,
         body: Annotated[dict[str, Any], Body(description=f"Any fields of {fields_model.__name__}.")],
         if_match: IfMatch = None,
-    ) -> Any:
+    ) -> Etagged:
         item = record_editing.get_item(session, kind, slug)
         fields, sent = patch_fields(fields_model, record_editing.snapshot(item), body)
         record_editing.save_item(session, identity, kind, fields, item=item, sent=sent, if_match=if_match)
@@ -88,11 +88,13 @@ def _item_routes(kind: str) -> None:
         openapi_extra=extra,
     )(update_item)
     if kind == "video":
-        _video_delete_route(path, editor, extra)
+        _video_delete_route(path, extra)
 
 
-def _video_delete_route(path: str, editor: Any, extra: dict[str, Any]) -> None:
-    def delete_item(slug: str, session: SessionDep, urls: UrlsDep, identity: editor, if_match: IfMatch = None) -> Any:
+def _video_delete_route(path: str, extra: dict[str, Any]) -> None:
+    def delete_item(
+        slug: str, session: SessionDep, urls: UrlsDep, identity: Editor, if_match: IfMatch = None
+    ) -> StaffVideoOut:
         video = record_editing.get_item(session, "video", slug)
         record_editing.delete_video(session, identity, video, if_match)
         session.commit()
