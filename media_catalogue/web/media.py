@@ -14,18 +14,17 @@ import re
 import threading
 from collections import OrderedDict
 from email.utils import format_datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
-from ..catalogue.models import Episode
 from ..errors import NotFound
 from ..media.chapters import VERSION as CHAPTERS_VERSION
 from ..media.transcripts import MIME_TYPES as TRANSCRIPT_TYPES
-from .deps import SessionDep, StorageDep, UrlsDep
+from ..storage import Storage
+from .deps import SessionDep, StorageDep
 from .pagecache import etag_matches
-from .pages import Relocated, find_episode
+from .pages import find_episode
 
 router = APIRouter(include_in_schema=False)
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
@@ -57,7 +56,7 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None | str:
 
 
 def serve_object(
-    request: Request, storage: Any, key: str, *, content_type: str, etag: str | None = None,
+    request: Request, storage: Storage, key: str, *, content_type: str, etag: str | None = None,
     cache_control: str = MEDIA_CACHE, extra: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     """Redirect to the object's public URL, or stream it with exact HEAD/Range/conditional semantics."""
@@ -102,16 +101,11 @@ def _split(filename: str, parts: int) -> list[str]:
 
 
 @router.api_route("/media/{show}/{filename}", methods=["GET", "HEAD"])
-def enclosure(
-    show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep, urls: UrlsDep
-) -> Response:
+def enclosure(show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep) -> Response:
     stem, extension = _split(filename, 2)
     slug, _, role = stem.partition(".")
     role = role or "primary"
-    try:
-        found_show, episode = find_episode(session, show, slug)
-    except Relocated as exc:
-        return RedirectResponse(urls.enclosure(exc.show, exc.episode or slug, extension, role), status_code=301)
+    found_show, episode = find_episode(session, show, slug)
     for media in episode.media_files:
         if media.role == role and media.extension.lower() == extension.lower():
             return serve_object(request, storage, media.storage_key, content_type=media.mime_type, etag=media.sha256)
@@ -128,7 +122,7 @@ class _Thumbnails:
         self.max_entries = max_entries
         self.lock = threading.Lock()
 
-    def get(self, storage: Any, key: str, version: str, width: int) -> bytes:
+    def get(self, storage: Storage, key: str, version: str, width: int) -> bytes:
         cache_key = (key, version, width)
         with self.lock:
             if cache_key in self.entries:
@@ -178,23 +172,12 @@ def artwork(key: str, request: Request, storage: StorageDep, w: int | None = Non
         **headers, "Content-Length": str(len(data))})  # fmt: skip
 
 
-def _side_file_episode(session: Any, show: str, slug: str) -> tuple[str, Episode] | Relocated:
-    try:
-        found_show, episode = find_episode(session, show, slug)
-    except Relocated as exc:
-        return exc
-    return found_show.slug, episode
-
-
 @router.get("/chapters/{show}/{filename}")
-def chapters(show: str, filename: str, session: SessionDep, urls: UrlsDep) -> Response:
+def chapters(show: str, filename: str, session: SessionDep) -> Response:
     slug, extension = _split(filename, 2)
     if extension != "json":
         raise NotFound("Chapters are published as JSON.")
-    found = _side_file_episode(session, show, slug)
-    if isinstance(found, Relocated):
-        return RedirectResponse(urls.chapters(found.show, found.episode or slug), status_code=301)
-    _, episode = found
+    _, episode = find_episode(session, show, slug)
     if not episode.chapters:
         raise NotFound(f"The episode '{slug}' has no chapters.")
     document = {"version": CHAPTERS_VERSION, "chapters": episode.chapters}
@@ -206,14 +189,9 @@ def chapters(show: str, filename: str, session: SessionDep, urls: UrlsDep) -> Re
 
 
 @router.api_route("/transcripts/{show}/{filename}", methods=["GET", "HEAD"])
-def transcript(
-    show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep, urls: UrlsDep
-) -> Response:
+def transcript(show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep) -> Response:
     slug, language, fmt = _split(filename, 3)
-    found = _side_file_episode(session, show, slug)
-    if isinstance(found, Relocated):
-        return RedirectResponse(urls.transcript(found.show, found.episode or slug, language, fmt), status_code=301)
-    _, episode = found
+    _, episode = find_episode(session, show, slug)
     for item in episode.transcripts:
         if item.language == language and item.format == fmt:
             content_type = f"{TRANSCRIPT_TYPES.get(fmt, item.mime_type)}; charset=utf-8"

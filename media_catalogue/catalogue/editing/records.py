@@ -308,6 +308,12 @@ def get_item(session: Session, kind: str, slug: str) -> Any:
     return found
 
 
+def list_items(session: Session, kind: str) -> list[Any]:
+    """Every video, person or project (any status), by slug."""
+    model = _MODELS[kind]
+    return list(session.scalars(select(model).order_by(model.slug)))
+
+
 def save_item(
     session: Session,
     identity: Identity,
