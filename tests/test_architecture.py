@@ -146,13 +146,7 @@ def _sql_in(path: Path) -> Iterator[str]:
                 yield f"line {node.lineno}: session.get(...)"
 
 
-@pytest.mark.parametrize(
-    "floor",
-    [
-        pytest.param("web", marks=pytest.mark.xfail(strict=True, reason="web/ reads go through queries: in progress")),
-        "commands",
-    ],
-)
+@pytest.mark.parametrize("floor", ["web", "commands"])
 def test_web_and_commands_run_no_sql(floor: str) -> None:
     offending = [
         f"  media_catalogue/{path.relative_to(PACKAGE)} {where}"
@@ -187,7 +181,7 @@ def test_the_sql_detector_sees_what_it_must(tmp_path: Path) -> None:
 # -- sizes and shape ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.py, sync.py and the staff web modules are being split: in progress")
+@pytest.mark.xfail(strict=True, reason="ingest.py and sync.py are being split: in progress")
 def test_no_module_grows_past_the_limit() -> None:
     offending = [
         f"  media_catalogue/{path.relative_to(PACKAGE)}: {lines} lines"
@@ -216,7 +210,6 @@ def test_no_import_cycles_between_floors() -> None:
     assert not cycles, _violations("no import cycle between catalogue, media, storage and feeds", cycles)
 
 
-@pytest.mark.xfail(strict=True, reason="web/staff/ package lands with the staff API split: in progress")
 def test_tests_mirror_the_package() -> None:
     """Every test folder is named after a part of the package (or is a cross-cutting browser/fixture folder)."""
     tests = Path(__file__).resolve().parent

@@ -142,9 +142,6 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     from .staff import router as staff_api_router
 
     app.include_router(staff_api_router, prefix="/api")
-    from .staff_imports import router as staff_imports_router
-
-    app.include_router(staff_imports_router, prefix="/api")
     from .admin import router as admin_router
 
     app.include_router(admin_router)

@@ -11,19 +11,19 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from ..catalogue.access import Identity
-from ..catalogue.accounts import Role
-from ..catalogue.editing.common import Slug
-from ..errors import Invalid
-from ..feed_import.apply import ImportOptions, check, import_feed
-from ..feed_import.document import parse_document
-from ..feed_import.fetch import read_source
-from ..feed_import.parse import ParsedFeed, parse_feed
-from .auth import require
-from .deps import SessionDep, SettingsDep, StorageDep
-from .staff_uploads import spooled_body
+from ...catalogue.access import Identity
+from ...catalogue.accounts import Role
+from ...catalogue.editing.common import Slug
+from ...errors import Invalid
+from ...feed_import.apply import ImportOptions, check, import_feed
+from ...feed_import.document import parse_document
+from ...feed_import.fetch import read_source
+from ...feed_import.parse import ParsedFeed, parse_feed
+from ..auth import require
+from ..deps import SessionDep, SettingsDep, StorageDep
+from .uploads import spooled_body
 
-router = APIRouter(prefix="/staff", tags=["staff"])
+router = APIRouter()
 Admin = Annotated[Identity, Depends(require(Role.admin))]
 
 
