@@ -86,13 +86,6 @@ def get_episode(session: Session, identity: Identity, show: Show, slug: str) -> 
     return episode
 
 
-def get_episode_by_id(session: Session, identity: Identity, episode_id: int) -> Episode:
-    episode = session.scalar(select(Episode).where(Episode.id == episode_id).options(*episode_loading()))
-    if episode is None or not access.allowed(identity.user, Role.viewer, episode.show_id):
-        raise NotFound(f"No episode {episode_id} exists.")
-    return episode
-
-
 def list_episodes(session: Session, identity: Identity, show: Show, *, include_deleted: bool = False) -> list[Episode]:
     access.require(identity.user, Role.viewer, show)
     statement = select(Episode).where(Episode.show_id == show.id).options(*episode_loading())
