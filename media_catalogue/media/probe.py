@@ -8,6 +8,7 @@ a sentence for staff, never another exception (a disk error, OSError, is not the
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,6 +104,40 @@ def probe(path: Path, *, extension_hint: str | None = None, count_frames: bool =
             raise
         except Exception as error:  # noqa: BLE001 - the boundary: any parser failure on damaged bytes is a refusal
             raise corrupt(f"it could not be read ({type(error).__name__}: {str(error)[:120]})") from None
+
+
+def probe_counted(path: Path, *, extension_hint: str | None = None, hash_source: bool = True) -> ProbeResult:
+    """probe() whose MP3 frame count and sha256 of the whole file (in `sha256`) come from one read."""
+    result = probe(path, extension_hint=extension_hint, count_frames=False)
+    layout = result.mpeg
+    counter = mp3_counter(layout) if layout is not None else None
+    if counter is None and not hash_source:
+        return result
+    digest = hashlib.sha256()
+    position = 0
+    with path.open("rb") as fileobj:
+        while chunk := fileobj.read(CHUNK):
+            if hash_source:
+                digest.update(chunk)
+            if counter is not None and layout is not None:
+                low, high = max(layout.audio_start - position, 0), min(layout.audio_end - position, len(chunk))
+                if low < high:
+                    counter.feed(chunk[low:high])
+            position += len(chunk)
+    if counter is not None:
+        counter.finish()
+        apply_count(result, counter)
+    if hash_source:
+        result.sha256 = digest.hexdigest()
+    return result
+
+
+def embedded_chapters(path: Path) -> list[dict[str, Any]]:
+    """The chapters a file carries, or none when it cannot be read."""
+    try:
+        return probe(path, count_frames=False).chapters
+    except MediaRejected:
+        return []
 
 
 def _probe(fileobj: BinaryIO, size: int, extension_hint: str | None, count_frames: bool) -> ProbeResult:
