@@ -41,6 +41,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from .chapters import chapter_spans
+from .mp4chapters import write_chapters
 
 GENRE = "Podcast"
 ID3_PADDING = 1024
@@ -140,7 +141,8 @@ def _add_chapters(tags: ID3, data: TagData) -> None:
         if chapter.get("url"):
             sub_frames.append(WXXX(encoding=3, desc="chapter url", url=chapter["url"]))
         tags.add(CHAP(element_id=element_id, start_time=start, end_time=end, sub_frames=sub_frames))
-        ids.append(element_id)
+        if chapter.get("toc", True):  # Podcasting 2.0 toc: false - a chapter that stays out of the table of contents
+            ids.append(element_id)
     tags.add(
         CTOC(
             element_id="toc",
@@ -152,8 +154,8 @@ def _add_chapters(tags: ID3, data: TagData) -> None:
 
 
 def tag_mp4(path: Path, data: TagData) -> None:
-    """Replace the iTunes-style metadata of an M4A/MP4 file in place (mutagen moves no media data bytes: only the
-    moov box and, when it sits before mdat, the chunk offsets are rewritten)."""
+    """Replace the iTunes-style metadata and the chapters of an M4A/MP4 file in place (no media data byte changes:
+    only the moov box and, when it sits before mdat, the chunk offsets are rewritten)."""
     media = MP4(path)
     if media.tags is None:
         media.add_tags()
@@ -184,6 +186,7 @@ def tag_mp4(path: Path, data: TagData) -> None:
     if data.guid:
         tags["egid"] = [data.guid]
     media.save(padding=lambda _info: 1024)
+    write_chapters(path, data.chapters, data.duration_ms)
 
 
 def tag_ogg(path: Path, data: TagData, *, opus: bool) -> None:
