@@ -157,9 +157,12 @@ def attach_media(
             )
 
         check()
+        adopt_embedded(episode, result.chapters, warnings)
         data, tag_warnings = tag_data(
             storage, settings, episode, duration_ms=result.duration_ms, placeholder=placeholder
         )
+        if result.fragmented and data.chapters:
+            warnings.append("Chapters are not embedded in a fragmented MP4; apps get them from the chapters file.")
         key = _media_key(episode, result.extension)
         pending.begin(storage, key)
         try:

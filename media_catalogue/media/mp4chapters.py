@@ -133,12 +133,15 @@ def _chpl(spans: list[tuple[int, int, dict[str, Any]]]) -> bytes:
     return bytes(body)
 
 
-def write_chapters(path: Path, chapters: list[dict[str, Any]], duration_ms: int) -> None:
+def write_chapters(path: Path, chapters: list[dict[str, Any]], duration_ms: int) -> bool:
     """Replace the file's chapters (QuickTime chapter track and Nero chpl) by `chapters`; none removes them. At
-    most 255 chapters fit a chpl box; the chapter track takes them all."""
+    most 255 chapters fit a chpl box; the chapter track takes them all. A fragmented file is left alone (its
+    fragments hold absolute offsets this does not rewrite): returns False then."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         top = list(iter_boxes(handle, 0, size, top=True))
+        if any(box.name == b"moof" for box in top):
+            return False
         moov_box = next(box for box in top if box.name == b"moov")
         handle.seek(moov_box.body)
         moov = _parse(handle.read(moov_box.size - moov_box.header), b"moov")
@@ -184,6 +187,7 @@ def write_chapters(path: Path, chapters: list[dict[str, Any]], duration_ms: int)
     if chapter_stco is not None:
         chapter_stco.payload = chapter_stco.payload[:8] + struct.pack(">I", size + delta + 8)
     _rewrite(path, moov_box.offset, moov_box.end, moov.render(), titles)
+    return True
 
 
 def _rewrite(path: Path, start: int, end: int, moov: bytes, titles: list[bytes]) -> None:

@@ -44,6 +44,7 @@ class ProbeResult:
     loudness_measured: bool = False
     vbr_without_header: bool = False
     trailing_junk: int = 0
+    fragmented: bool = False  # a fragmented MP4: chapters cannot be written into it without rewriting every fragment
     video_codec: str | None = None
     width: int | None = None
     height: int | None = None
@@ -285,6 +286,7 @@ def _probe_mp4(fileobj: BinaryIO, size: int, extension_hint: str | None) -> Prob
         width=layout.width,
         height=layout.height,
     )
+    result.fragmented = layout.fragmented
     if layout.fragmented:
         result.notes.append("Duration summed over the fragments of a fragmented MP4.")
     elif abs(info.length - layout.audio_duration) > 0.05:

@@ -128,7 +128,28 @@ def render_id3(data: TagData) -> bytes:
         tags.add(WFED(url=data.feed_url))
     buffer = io.BytesIO()
     tags.save(buffer, v2_version=4, v1=0, padding=lambda _info: ID3_PADDING)
-    return buffer.getvalue()
+    return _chapters_in_order(buffer.getvalue())
+
+
+def _chapters_in_order(tag: bytes) -> bytes:
+    """mutagen orders frames it has no rank for by their encoded size, which shuffles CHAP frames; players that list
+    CHAP frames as they come (instead of by start time) then show them out of order. Put the table of contents and
+    the chapters, in time order, after the other frames; the tag's size does not change."""
+    frames: list[tuple[bytes, bytes]] = []
+    pos = 10
+    while pos + 10 <= len(tag) and tag[pos] != 0:
+        size = (tag[pos + 4] << 21) | (tag[pos + 5] << 14) | (tag[pos + 6] << 7) | tag[pos + 7]
+        frames.append((tag[pos : pos + 4], tag[pos : pos + 10 + size]))
+        pos += 10 + size
+
+    def chapter_index(frame: bytes) -> int:
+        element = frame[10 : frame.index(b"\0", 10)]
+        return int(element[3:]) if element[3:].isdigit() else 0
+
+    others = [frame for name, frame in frames if name not in (b"CHAP", b"CTOC")]
+    toc = [frame for name, frame in frames if name == b"CTOC"]
+    chapters = sorted((frame for name, frame in frames if name == b"CHAP"), key=chapter_index)
+    return tag[:10] + b"".join(others + toc + chapters) + tag[pos:]
 
 
 def _add_chapters(tags: ID3, data: TagData) -> None:
