@@ -186,6 +186,11 @@ def _chaptered(target: Path, folder: Path) -> None:
     )
 
 
+def _long(target: Path, folder: Path) -> None:
+    # about 3 MB: several chunks of the copy, so a kill can land in the middle of the write
+    ffmpeg("-f", "lavfi", "-i", "sine=d=200", "-c:a", "libmp3lame", "-b:a", "128k", str(target))
+
+
 def _made_in(folder: Path, name: str, recipe: Callable[[Path, Path], None]) -> Path:
     path = folder / name
     if not path.exists():
@@ -203,6 +208,7 @@ RECIPES: dict[str, Callable[[Path, Path], None]] = {
     "f.m4a": _fragmented,
     "f-short.m4a": _fragmented_short,
     "chaptered.mp3": _chaptered,
+    "long.mp3": _long,
 }
 
 
