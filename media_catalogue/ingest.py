@@ -167,7 +167,8 @@ def attach_media(
         pending.begin(storage, key)
         try:
             if result.mpeg is not None:
-                layout, counter = result.mpeg, mp3_counter(result.mpeg)
+                layout = result.mpeg
+                counter = mp3_counter(layout) if layout.needs_count else None
                 prefix = render_id3(data)
 
                 def write_mp3_once() -> tuple[StoredObject, str, str | None]:
@@ -179,13 +180,14 @@ def attach_media(
 
                 stored, sha, hashed = write_mp3_once()
                 estimate = result.duration_ms
-                apply_count(result, counter)
+                if counter is not None:
+                    apply_count(result, counter)
                 if result.duration_ms != estimate:
                     data, tag_warnings = tag_data(
                         storage, settings, episode, duration_ms=result.duration_ms, placeholder=placeholder
                     )
                     if render_id3(data) != prefix:  # chapter end times depend on the length: write the right ones
-                        prefix, counter = render_id3(data), mp3_counter(layout)
+                        prefix, counter = render_id3(data), None
                         stored, sha, hashed = write_mp3_once()
             else:
                 stored, sha, hashed = write_tagged_copy(

@@ -7,6 +7,7 @@ file, not a server error."""
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 from mutagen import MutagenError
@@ -56,7 +57,7 @@ def tag_copy(temp: Path, data: TagData, *, container: str, opus: bool) -> None:
             tag_mp4(temp, data)
         else:
             tag_ogg(temp, data, opus=opus)
-    except (MutagenError, ValueError, KeyError, IndexError, EOFError) as error:
+    except (MutagenError, ValueError, KeyError, IndexError, EOFError, struct.error) as error:
         raise corrupt(f"its tags could not be rewritten ({type(error).__name__}: {str(error)[:120]})") from None
 
 

@@ -126,6 +126,23 @@ class MpegLayout:
         return len(self.bitrates) > 1 or self.vbr_header in ("Xing", "VBRI")
 
     @property
+    def needs_count(self) -> bool:
+        """Whether only a frame count gives the length: a VBR stream without a Xing/VBRI header, or a header whose
+        byte or frame count disagrees with the file (joined files, re-edits). A CBR stream without a header is
+        exact from its byte length, and a consistent header is what encoders measured."""
+        if self.vbr_header is None:
+            return self.is_vbr
+        if not self.header_frames or not self.header_bytes:
+            return True
+        if abs(self.header_bytes - self.audio_bytes) > 2 * MAX_FRAME:
+            return True
+        average = self.audio_bytes / self.header_frames
+        rates = _BITRATES[(self.first.version == 3, self.first.layer)]
+        shortest = self.first.samples // 8 * rates[1] * 1000 // self.first.sample_rate
+        longest = self.first.samples // 8 * rates[-1] * 1000 // self.first.sample_rate + 1
+        return not shortest <= average <= longest
+
+    @property
     def duration_ms(self) -> int | None:
         if self.header_frames:
             return self.header_frames * self.first.samples * 1000 // self.first.sample_rate
@@ -340,13 +357,25 @@ class FrameCounter:
         self._carry = b""
         pos, size = 0, len(data)
         lookahead = 0 if final else CHAIN * MAX_FRAME
+        known = self._lengths.get
+        side = self._side
         while pos + 4 <= size:
-            length = self._length(data[pos : pos + 3]) if data[pos] == 0xFF else 0
+            key = data[pos : pos + 3]
+            length = known(key)
+            if length is None:
+                length = self._length(key)
             if length:
-                if not self._joined or data[pos + 4 + self._side : pos + 8 + self._side] not in (b"Xing", b"Info"):
-                    self.frames += 1  # a joined file's Xing/Info frame decodes to nothing
-                self._joined = False
+                if self._joined:
+                    self._joined = False
+                    if data[pos + 4 + side : pos + 8 + side] in (b"Xing", b"Info"):
+                        pos += length  # a joined file's Xing/Info frame decodes to nothing
+                        continue
+                frames = 1
                 pos += length
+                while length := known(data[pos : pos + 3]):  # the hot loop: a slice and a lookup per frame
+                    pos += length
+                    frames += 1
+                self.frames += frames
                 continue
             if data[pos : pos + 3] == b"ID3":
                 tag = skip_id3v2(data[pos : pos + 10])
