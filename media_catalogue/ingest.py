@@ -2,11 +2,11 @@
 while hashing and probing, validate it, write the tagged copy to storage atomically, and record it in the catalogue.
 
 A refusal or a failure leaves no row, no stored object and no temp file; an object written for a transaction that
-later rolls back is deleted (storage/pending.py). Storage keys never derive from the uploader's file name.
+later rolls back is deleted, and one a crash leaves behind is found through the journal at the next start
+(storage/pending.py, ingest_recovery.py). Storage keys never derive from the uploader's file name.
 
-MP3 (the bulk of any podcast) takes the fast path: the new ID3v2.4 tag is rendered in memory and streamed to storage
-followed by the source's audio frames, in one read and one durable write, with both checksums computed on worker
-threads meanwhile. MP4 and Ogg are copied to a temp file, tagged there by mutagen and then moved into place.
+MP3 (the bulk of any podcast) takes the fast path of ingest_write.py: one read of the source feeds the durable
+write, both checksums and the frame count that gives the duration. MP4 and Ogg are tagged in a temp copy.
 """
 
 from __future__ import annotations
@@ -19,25 +19,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
-from zoneinfo import ZoneInfo
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .catalogue.models import DatePrecision, Episode, MediaFile, Show, Transcript
+from .catalogue.models import Episode, MediaFile, Show, Transcript
 from .catalogue.versions import touch
 from .config import Settings
 from .errors import MediaRejected, NotFound
+from .ingest_tags import adopt_embedded, tag_data
+from .ingest_write import retag_copy, write_mp3, write_tagged_copy
 from .media import artwork as artwork_rules
 from .media import transcripts
 from .media.mpeg import read_layout
-from .media.probe import ProbeResult, probe
-from .media.streams import ThreadedHash, sha256_file, spliced, spool
-from .media.tags import TagData, render_id3, tag_mp4, tag_ogg
+from .media.probe import ProbeResult, apply_count, embedded_chapters, mp3_counter, probe, probe_counted
+from .media.streams import sha256_file, spool
+from .media.tags import render_id3
 from .media.validate import check_filename, check_size, validate
 from .storage import Storage, StoredObject, pending
-from .urls import UrlPlan
 
 __all__ = [
     "IngestResult",
@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 Progress = Callable[[int], None]
-PLACEHOLDER_SUFFIX = " (placeholder audio)"
 
 
 @dataclass
@@ -86,83 +85,16 @@ def _local_source(
 def probe_source(
     storage: Storage, settings: Settings, source: Path | BinaryIO, *, filename: str
 ) -> tuple[ProbeResult, list[str]]:
-    """What `media-catalogue probe` shows: the probe result (with sha256) and the warnings, storing nothing."""
+    """What `media-catalogue probe` shows: the probe result (with sha256) and the warnings, storing nothing. The
+    MP3 frame count and the checksum share one read of the file."""
     extension_hint = check_filename(filename)
     with contextlib.ExitStack() as stack:
         path, sha = _local_source(stack, storage, settings, source, None)
-        result = probe(path, extension_hint=extension_hint)
+        result = probe_counted(path, extension_hint=extension_hint, hash_source=sha is None)
         placeholder = "placeholder" in result.title.lower()
         warnings = validate(result, extension_hint=extension_hint, placeholder=placeholder)
-        result.sha256 = sha or sha256_file(path)
-        return result, warnings
-
-
-# --- tags from the catalogue --------------------------------------------------------------------------------------
-
-
-def _written_title(title: str, placeholder: bool) -> str:
-    if placeholder and "placeholder" not in title.lower():
-        return title + PLACEHOLDER_SUFFIX
-    return title
-
-
-def _date(episode: Episode) -> str | None:
-    if episode.published_at is None:
-        return None
-    local = episode.published_at.astimezone(ZoneInfo(episode.show.timezone or "UTC"))
-    if episode.date_precision == DatePrecision.year:
-        return f"{local:%Y}"
-    if episode.date_precision == DatePrecision.month:
-        return f"{local:%Y-%m}"
-    return f"{local:%Y-%m-%d}"
-
-
-def _artwork(storage: Storage, episode: Episode, warnings: list[str]) -> tuple[bytes, str] | None:
-    key = episode.artwork_key or episode.show.artwork_key
-    if not key:
-        return None
-    try:
-        with storage.open(key) as handle:
-            data = handle.read(artwork_rules.MAX_BYTES + 1)
-    except NotFound:
-        warnings.append(f"The artwork {key} is missing from storage; the file was tagged without cover art.")
-        return None
-    return data, "image/png" if key.endswith(".png") else "image/jpeg"
-
-
-def _chapters(episode: Episode, duration_ms: int, warnings: list[str]) -> list[dict[str, Any]]:
-    chapters = list(episode.chapters or [])
-    inside = [c for c in chapters if c["startTime"] * 1000 < duration_ms]
-    if len(inside) < len(chapters):
-        warnings.append(
-            f"{len(chapters) - len(inside)} chapter(s) start after the end of the audio "
-            f"({duration_ms / 1000:.1f} s) and were left out of the embedded chapters."
-        )
-    return inside
-
-
-def _tag_data(
-    storage: Storage, settings: Settings, episode: Episode, *, duration_ms: int, placeholder: bool
-) -> tuple[TagData, list[str]]:
-    show = episode.show
-    urls = UrlPlan(settings)
-    warnings: list[str] = []
-    data = TagData(
-        title=_written_title(episode.title, placeholder),
-        artist=show.author or show.title,
-        album=show.title,
-        track=episode.number,
-        date=_date(episode),
-        language=show.language,
-        description=episode.summary or episode.show_notes,
-        episode_url=urls.episode(show.slug, episode.slug),
-        feed_url=urls.feed(show.slug),
-        guid=episode.guid,
-        artwork=_artwork(storage, episode, warnings),
-        chapters=_chapters(episode, duration_ms, warnings),
-        duration_ms=duration_ms,
-    )
-    return data, warnings
+        result.sha256 = sha or result.sha256 or sha256_file(path)
+        return result, warnings + result.notes + result.tag_warnings
 
 
 # --- writing ------------------------------------------------------------------------------------------------------
@@ -172,60 +104,6 @@ def _media_key(episode: Episode, extension: str) -> str:
     # A fresh name per write: a retagged file gets a new URL, so no CDN or app cache serves stale tags, and the
     # object a committed row points to is never overwritten.
     return f"episodes/{episode.id}/{secrets.token_hex(10)}.{extension}"
-
-
-def _write_mp3(
-    storage: Storage,
-    path: Path,
-    key: str,
-    *,
-    prefix: bytes,
-    start: int,
-    end: int,
-    content_type: str,
-    hash_source: bool,
-    progress: Progress | None,
-) -> tuple[StoredObject, str, str | None]:
-    """Stream prefix + audio frames to storage in one pass; returns (object, sha256 stored, sha256 of source)."""
-    with ThreadedHash() as output_hash, ThreadedHash() as source_hash:
-        chunks = spliced(
-            path,
-            prefix=prefix,
-            start=start,
-            end=end,
-            output_hash=output_hash,
-            source_hash=source_hash if hash_source else None,
-            progress=progress,
-        )
-        stored = storage.put_stream(key, chunks, content_type=content_type)
-        try:
-            return stored, output_hash.hexdigest(), source_hash.hexdigest() if hash_source else None
-        except BaseException:
-            pending.discard(storage, key)
-            raise
-
-
-def _write_tagged_copy(
-    storage: Storage,
-    path: Path,
-    key: str,
-    *,
-    result: ProbeResult,
-    data: TagData,
-    limit: int,
-    progress: Progress | None,
-) -> tuple[StoredObject, str, str]:
-    """MP4/Ogg: copy to a temp file (hashing the source), let mutagen tag it there, hash it, move it into place."""
-    with storage.temp_file() as temp:
-        with path.open("rb") as handle:
-            _size, source_sha = spool(handle, temp, limit=limit, progress=progress)
-        if result.format.container == "mp4":
-            tag_mp4(temp, data)
-        else:
-            tag_ogg(temp, data, opus=result.format.codec == "opus")
-        sha = sha256_file(temp)
-        stored = storage.put_file(key, temp, content_type=result.mime_type)
-        return stored, sha, source_sha
 
 
 def _sibling_channels(session: Session, episode: Episode, role: str) -> set[int]:
@@ -265,37 +143,60 @@ def attach_media(
         if existing is not None and existing.source_sha256:
             source_sha = source_sha or sha256_file(path)
             if source_sha == existing.source_sha256:
-                return IngestResult(existing, [], created=False)
-        result = probe(path, extension_hint=extension_hint)
+                warnings_same: list[str] = []
+                adopt_embedded(episode, embedded_chapters(path), warnings_same)
+                return IngestResult(existing, warnings_same, created=False)
+        result = probe(path, extension_hint=extension_hint, count_frames=False)
+        warnings: list[str] = []
         placeholder = "placeholder" in result.title.lower()
-        warnings = validate(
-            result,
-            role=role,
-            extension_hint=extension_hint,
-            sibling_channels=_sibling_channels(session, episode, role),
-            placeholder=placeholder,
-        )
-        data, tag_warnings = _tag_data(
+        siblings = _sibling_channels(session, episode, role)
+
+        def check() -> list[str]:
+            return validate(
+                result, role=role, extension_hint=extension_hint, sibling_channels=siblings, placeholder=placeholder
+            )
+
+        check()
+        adopt_embedded(episode, result.chapters, warnings)
+        data, tag_warnings = tag_data(
             storage, settings, episode, duration_ms=result.duration_ms, placeholder=placeholder
         )
-        warnings += tag_warnings
+        if result.fragmented and data.chapters:
+            warnings.append("Chapters are not embedded in a fragmented MP4; apps get them from the chapters file.")
         key = _media_key(episode, result.extension)
-        if result.mpeg is not None:
-            stored, sha, hashed = _write_mp3(
-                storage,
-                path,
-                key,
-                prefix=render_id3(data),
-                start=result.mpeg.audio_start,
-                end=result.mpeg.audio_end,
-                content_type=result.mime_type,
-                hash_source=source_sha is None,
-                progress=progress,
-            )
-        else:
-            stored, sha, hashed = _write_tagged_copy(
-                storage, path, key, result=result, data=data, limit=settings.max_upload_bytes, progress=progress
-            )
+        pending.begin(storage, key)
+        try:
+            if result.mpeg is not None:
+                layout = result.mpeg
+                counter = mp3_counter(layout) if layout.needs_count else None
+                prefix = render_id3(data)
+
+                def write_mp3_once() -> tuple[StoredObject, str, str | None]:
+                    return write_mp3(
+                        storage, path, key, prefix=prefix, start=layout.audio_start, end=layout.audio_end,
+                        content_type=result.mime_type, hash_source=source_sha is None, counter=counter,
+                        progress=progress,
+                    )  # fmt: skip
+
+                stored, sha, hashed = write_mp3_once()
+                estimate = result.duration_ms
+                if counter is not None:
+                    apply_count(result, counter)
+                if result.duration_ms != estimate:
+                    data, tag_warnings = tag_data(
+                        storage, settings, episode, duration_ms=result.duration_ms, placeholder=placeholder
+                    )
+                    if render_id3(data) != prefix:  # chapter end times depend on the length: write the right ones
+                        prefix, counter = render_id3(data), None
+                        stored, sha, hashed = write_mp3_once()
+            else:
+                stored, sha, hashed = write_tagged_copy(
+                    storage, path, key, result=result, data=data, limit=settings.max_upload_bytes, progress=progress
+                )
+            warnings += check() + result.notes + result.tag_warnings + tag_warnings
+        except BaseException:
+            pending.discard(storage, key)
+            raise
         source_sha = source_sha or hashed
     try:
         media = existing or MediaFile(role=role, position=0 if role == "primary" else len(episode.media_files))
@@ -348,7 +249,7 @@ def _retag(session: Session, storage: Storage, settings: Settings, episode: Epis
             path = stack.enter_context(storage.temp_file())
             with storage.open(media.storage_key) as handle:
                 spool(handle, path, limit=1 << 62)
-        data, _warnings = _tag_data(
+        data, _warnings = tag_data(
             storage, settings, episode, duration_ms=media.duration_ms or 0, placeholder=media.is_placeholder
         )
         key = _media_key(episode, media.extension)
@@ -360,47 +261,30 @@ def _retag(session: Session, storage: Storage, settings: Settings, episode: Epis
             prefix = render_id3(data)
             if prefix == current:
                 return False
-            stored, sha, _ = _write_mp3(
-                storage,
-                path,
-                key,
-                prefix=prefix,
-                start=layout.audio_start,
-                end=layout.audio_end,
-                content_type=media.mime_type,
-                hash_source=False,
-                progress=None,
-            )
-        else:
-            copied, sha = _retag_copy(storage, path, key, media, data)
-            if copied is None:
-                return False
-            stored = copied
-    try:
-        pending.obsolete(session, storage, media.storage_key)
-        media.storage_key, media.byte_length, media.sha256 = key, stored.size, sha
-        session.flush()
-    except BaseException:
-        pending.discard(storage, key)
-        raise
+        pending.begin(storage, key)
+        try:
+            if media.container == "mpeg":
+                stored, sha, _ = write_mp3(
+                    storage, path, key, prefix=prefix, start=layout.audio_start, end=layout.audio_end,
+                    content_type=media.mime_type, hash_source=False,
+                )  # fmt: skip
+            else:
+                copied, sha = retag_copy(
+                    storage, path, key, container=media.container or "", opus=media.codec == "opus",
+                    content_type=media.mime_type, data=data, current_sha=media.sha256,
+                )  # fmt: skip
+                if copied is None:
+                    storage.journal.remove(key)
+                    return False
+                stored = copied
+            pending.obsolete(session, storage, media.storage_key)
+            media.storage_key, media.byte_length, media.sha256 = key, stored.size, sha
+            session.flush()
+        except BaseException:
+            pending.discard(storage, key)
+            raise
     pending.written(session, storage, key)
     return True
-
-
-def _retag_copy(
-    storage: Storage, path: Path, key: str, media: MediaFile, data: TagData
-) -> tuple[StoredObject | None, str]:
-    with storage.temp_file() as temp:
-        with path.open("rb") as handle:
-            spool(handle, temp, limit=1 << 62)
-        if media.container == "mp4":
-            tag_mp4(temp, data)
-        else:
-            tag_ogg(temp, data, opus=media.codec == "opus")
-        sha = sha256_file(temp)
-        if sha == media.sha256:
-            return None, sha
-        return storage.put_file(key, temp, content_type=media.mime_type), sha
 
 
 # --- artwork and transcripts --------------------------------------------------------------------------------------
@@ -460,8 +344,9 @@ def attach_transcript(
     existing = next((t for t in episode.transcripts if t.language == language and t.format == fmt), None)
     if existing is not None and existing.storage_key == key:
         return existing
-    storage.put_bytes(key, data, content_type=transcripts.MIME_TYPES[fmt])
+    pending.begin(storage, key)
     try:
+        storage.put_bytes(key, data, content_type=transcripts.MIME_TYPES[fmt])
         row = existing or Transcript(language=language, format=fmt)
         if existing is not None:
             pending.obsolete(session, storage, existing.storage_key)
@@ -484,9 +369,8 @@ def attach_transcript(
 
 
 def remove_orphans(session: Session, storage: Storage, *, older_than_seconds: float = 3600) -> list[str]:
-    """Delete stored media, transcript and artwork objects that no row points to: what a process killed between
-    the durable write and the commit leaves behind. Objects younger than `older_than_seconds` are kept, since an
-    ingest in another process may be about to commit them. Returns the keys removed."""
+    """Delete stored media, transcript and artwork objects that no row points to and that are older than
+    `older_than_seconds` (younger ones may belong to an ingest about to commit). Returns the keys removed."""
     referenced = set(session.scalars(select(MediaFile.storage_key)))
     referenced |= set(session.scalars(select(Transcript.storage_key)))
     referenced |= {k for k in session.scalars(select(Show.artwork_key)) if k}

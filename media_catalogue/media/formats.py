@@ -28,8 +28,6 @@ M4V_VIDEO = MediaFormat("m4v", "mp4", "aac", "video/x-m4v", "m4v", True)
 OPUS = MediaFormat("opus", "ogg", "opus", "audio/ogg", "opus", False)
 VORBIS = MediaFormat("vorbis", "ogg", "vorbis", "audio/ogg", "ogg", False)
 
-ACCEPTED = (MP3, M4A, MP4_VIDEO, M4V_VIDEO, OPUS, VORBIS)
-ACCEPTED_EXTENSIONS = frozenset({"mp3", "m4a", "mp4", "m4v", "opus", "ogg", "oga", "aac", "m4b", "mov"})
 ACCEPTED_TEXT = "MP3, AAC in M4A, MP4/M4V video, Ogg Opus or Ogg Vorbis"
 CONVERT_HINT = (
     "Export or convert it to MP3 (128 kbps for speech, 44.1 kHz), for example: "
@@ -37,17 +35,23 @@ CONVERT_HINT = (
 )
 
 
-def mime_for_extension(extension: str) -> str | None:
-    for fmt in ACCEPTED:
-        if fmt.extension == extension:
-            return fmt.mime_type
-    return None
-
-
 def unsupported(what: str) -> MediaRejected:
     return MediaRejected(
         f"{what} files are not accepted: podcast apps need {ACCEPTED_TEXT}. {CONVERT_HINT}",
         code="unsupported_format",
+    )
+
+
+#: Largest tag (ID3v2 tag, MP4 `meta` box, Ogg comment header) read: cover art for podcast apps is at most a few
+#: hundred KiB, so a bigger tag is an error or an attack, and refusing it keeps memory flat whatever a file holds.
+MAX_TAG_BYTES = 16 * 1024 * 1024
+
+
+def tag_too_large(size: int) -> MediaRejected:
+    return MediaRejected(
+        f"The file's tags take {size / 1048576:.1f} MiB (the limit is {MAX_TAG_BYTES // 1048576} MiB), usually because "
+        "of a huge embedded picture. Remove the embedded cover art (upload it as artwork instead) and try again.",
+        code="tag_too_large",
     )
 
 

@@ -115,6 +115,7 @@ class MpegLayout:
     header_bytes: int | None = None
     bitrates: set[int] = field(default_factory=set)
     trailing_junk: int = 0
+    trim: tuple[int, int] = (0, 0)  # encoder delay and padding (samples) from a LAME/Lavc tag
 
     @property
     def audio_bytes(self) -> int:
@@ -123,6 +124,23 @@ class MpegLayout:
     @property
     def is_vbr(self) -> bool:
         return len(self.bitrates) > 1 or self.vbr_header in ("Xing", "VBRI")
+
+    @property
+    def needs_count(self) -> bool:
+        """Whether only a frame count gives the length: a VBR stream without a Xing/VBRI header, or a header whose
+        byte or frame count disagrees with the file (joined files, re-edits). A CBR stream without a header is
+        exact from its byte length, and a consistent header is what encoders measured."""
+        if self.vbr_header is None:
+            return self.is_vbr
+        if not self.header_frames or not self.header_bytes:
+            return True
+        if abs(self.header_bytes - self.audio_bytes) > 2 * MAX_FRAME:
+            return True
+        average = self.audio_bytes / self.header_frames
+        rates = _BITRATES[(self.first.version == 3, self.first.layer)]
+        shortest = self.first.samples // 8 * rates[1] * 1000 // self.first.sample_rate
+        longest = self.first.samples // 8 * rates[-1] * 1000 // self.first.sample_rate + 1
+        return not shortest <= average <= longest
 
     @property
     def duration_ms(self) -> int | None:
@@ -193,11 +211,13 @@ def read_layout(fileobj: BinaryIO, size: int) -> MpegLayout:
         raise not_media("no MPEG audio frames were found in it")
     first = parse_header(data, first_pos)
     assert first is not None
+    if data[:first_pos].strip(b"\0"):
+        raise corrupt(f"{first_pos} bytes that are neither tag nor audio come before the first audio frame")
     if first.layer != 3:
         raise unsupported(f"MPEG Layer {'I' * first.layer}")
     start = tag_end + first_pos
     vbr, frames, byte_count = _vbr_header(data, first_pos, first)
-    layout = MpegLayout(start, audio_end, first, vbr, frames, byte_count)
+    layout = MpegLayout(start, audio_end, first, vbr, frames, byte_count, trim=lame_trim(data, first_pos, first))
     layout.bitrates.update(h.bitrate for h in chain_at(data, first_pos, 24) or ())
     if vbr is None and len(data) - first_pos > 4 * first.length:
         # skip the first frame of encoder delay when sampling bitrates
@@ -243,32 +263,150 @@ def _check_middle(fileobj: BinaryIO, layout: MpegLayout) -> None:
 
 
 def _check_tail(fileobj: BinaryIO, layout: MpegLayout) -> None:
-    """Walk the frames of the last window to the end: a frame cut short means the file was truncated."""
+    """Walk the frames of the last window to the end: a frame cut short means the file was truncated; bytes after
+    the last chain of frames are junk (dropped), bytes between chains are damage a decoder skips."""
     window_start = max(layout.audio_start, layout.audio_end - WINDOW)
     fileobj.seek(window_start)
     data = fileobj.read(layout.audio_end - window_start)
-    start_at = 0
+    pos = find_chain(data, 0, CHAIN if len(data) > CHAIN * MAX_FRAME else 2)
+    if pos is None:
+        if window_start == layout.audio_start:
+            return  # tiny file: the head chain already proved it is audio
+        raise corrupt("no valid audio frames in the last part of the file")
+    cursor = pos
     while True:
-        pos = find_chain(data, start_at, CHAIN if len(data) > CHAIN * MAX_FRAME else 2)
-        if pos is None:
-            if window_start == layout.audio_start:
-                return  # tiny file: the head chain already proved it is audio
-            raise corrupt("no valid audio frames in the last part of the file")
-        cursor = pos
-        count = 0
-        while True:
-            header = parse_header(data, cursor)
-            if header is None or not header.same_stream(layout.first):
-                break
+        header = parse_header(data, cursor)
+        if header is not None and header.same_stream(layout.first):
             if cursor + header.length > len(data):
-                raise truncated(f"the last audio frame is cut off after {len(data) - cursor} of {header.length} bytes")
-            count += 1
-            cursor += header.length
-            if cursor == len(data):
-                return
-        if count >= CHAIN:
+                if find_chain(data, cursor + 1, 2) is None:
+                    raise truncated(
+                        f"the last audio frame is cut off after {len(data) - cursor} of {header.length} bytes"
+                    )
+            else:
+                cursor += header.length
+                if cursor == len(data):
+                    return
+                continue
+        following = find_chain(data, cursor + 1, 2)
+        if following is None:
             # valid frames, then bytes that are not a frame: tolerated padding or junk after the audio
             layout.trailing_junk = len(data) - cursor
             layout.audio_end = window_start + cursor
             return
-        start_at = pos + 1
+        cursor = following
+
+
+def lame_trim(data: bytes, pos: int, first: FrameHeader) -> tuple[int, int]:
+    """(encoder delay, padding) in samples from the LAME/Lavc extension of a Xing/Info frame at `pos`, or (0, 0).
+
+    Decoders drop these samples at the start and the end, so a frame count alone overstates the length by them."""
+    side = {(3, 1): 17, (3, 2): 32}.get((first.version, first.channels), 9 if first.channels == 1 else 17)
+    at = pos + 4 + side
+    if data[at : at + 4] not in (b"Xing", b"Info") or len(data) < at + 8:
+        return 0, 0
+    (flags,) = struct.unpack_from(">I", data, at + 4)
+    cursor = at + 8 + 4 * bool(flags & 1) + 4 * bool(flags & 2) + 100 * bool(flags & 4) + 4 * bool(flags & 8)
+    encoder = data[cursor : cursor + 4]
+    if len(data) < cursor + 24 or encoder not in (b"LAME", b"Lavc", b"Lavf", b"L3.9", b"GOGO"):
+        return 0, 0
+    b0, b1, b2 = data[cursor + 21 : cursor + 24]
+    return (b0 << 4) | (b1 >> 4), ((b1 & 0x0F) << 8) | b2
+
+
+class FrameCounter:
+    """Counts the MPEG audio frames of bytes fed in order, in bounded memory: the decoded length of an MP3 whatever
+    its headers say (VBR without a Xing header, concatenated files, a header that disagrees with the size).
+
+    Fed during the one read of ingest (or of probe) in chunks of any size. A frame header is recognised by its first
+    three bytes (sync, version, layer, bitrate, rate, padding), looked up in a small table, so the walk costs a dict
+    lookup per frame. Bytes that are not frames of the stream (an ID3 tag between concatenated parts, damage) are
+    skipped up to the next chain of valid frames and counted in `skipped`."""
+
+    def __init__(self, first: FrameHeader) -> None:
+        self.first = first
+        self.frames = 0
+        self.skipped = 0  # bytes of tags between joined files
+        self.damaged = 0  # bytes that are neither frames nor tags: decoders lose sync there
+        self.damage_at: int | None = None  # offset (from the first byte fed) of the first damage
+        self._fed = 0  # bytes fed before the current chunk
+        self._lengths: dict[bytes, int] = {}
+        self._carry = b""  # unparsed tail of the previous chunk (less than a lookahead's worth)
+        self._skip = 0  # bytes of the current frame or tag still to come
+        self._joined = False  # just skipped a tag or damage: the next frame may be a joined file's Xing frame
+        self._side = {(3, 1): 17, (3, 2): 32}.get((first.version, first.channels), 9 if first.channels == 1 else 17)
+
+    def _length(self, key: bytes) -> int:
+        length = self._lengths.get(key)
+        if length is None:
+            header = parse_header(key + b"\x00")
+            length = header.length if header is not None and header.same_stream(self.first) else 0
+            self._lengths[key] = length
+        return length
+
+    def feed(self, chunk: bytes, *, final: bool = False) -> None:
+        if self._skip >= len(chunk):
+            self._skip -= len(chunk)
+            self._fed += len(chunk)
+            if not final:
+                return
+            chunk = b""
+        base = self._fed - len(self._carry) + self._skip  # stream offset of data[0]
+        self._fed += len(chunk)
+        data = self._carry + chunk[self._skip :] if self._carry else chunk[self._skip :]
+        self._skip = 0
+        self._carry = b""
+        pos, size = 0, len(data)
+        lookahead = 0 if final else CHAIN * MAX_FRAME
+        known = self._lengths.get
+        side = self._side
+        while pos + 4 <= size:
+            key = data[pos : pos + 3]
+            length = known(key)
+            if length is None:
+                length = self._length(key)
+            if length:
+                if self._joined:
+                    self._joined = False
+                    if data[pos + 4 + side : pos + 8 + side] in (b"Xing", b"Info"):
+                        pos += length  # a joined file's Xing/Info frame decodes to nothing
+                        continue
+                frames = 1
+                pos += length
+                while length := known(data[pos : pos + 3]):  # the hot loop: a slice and a lookup per frame
+                    pos += length
+                    frames += 1
+                self.frames += frames
+                continue
+            if data[pos : pos + 3] == b"ID3":
+                tag = skip_id3v2(data[pos : pos + 10])
+                if tag:
+                    self.skipped += tag
+                    pos += tag
+                    self._joined = True
+                    continue
+            if size - pos < lookahead:
+                break  # not enough bytes to tell damage from a frame: wait for the next chunk
+            found = find_chain(data, pos + 1, CHAIN if size - pos > CHAIN * MAX_FRAME else 2)
+            if found is None or not self._length(data[found : found + 3]):
+                found = size if final else max(size - lookahead, pos + 1)
+            if self.damage_at is None:
+                self.damage_at = base + pos
+            self.damaged += found - pos
+            self._joined = True
+            pos = found
+        if pos > size:
+            self._skip = pos - size
+        elif final and pos < size:
+            self.damaged += size - pos
+            self.damage_at = base + pos if self.damage_at is None else self.damage_at
+        else:
+            self._carry = data[pos:]
+
+    def finish(self) -> None:
+        self.feed(b"", final=True)
+
+    def samples(self, trim: tuple[int, int] = (0, 0)) -> int:
+        return max(self.frames * self.first.samples - trim[0] - trim[1], 0)
+
+    def duration_ms(self, trim: tuple[int, int] = (0, 0)) -> int:
+        return self.samples(trim) * 1000 // self.first.sample_rate

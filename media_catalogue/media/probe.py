@@ -1,24 +1,31 @@
-"""Probe: what a media file is and holds (format, codec, duration, rates, tags, cover art, chapters), read with
-mutagen plus the structure checks that catch truncated and corrupt files. Nothing here writes."""
+"""Probe: what a media file is and holds (format, codec, decoded duration, rates, tags, cover art, chapters), read
+with mutagen plus the structure walks (mpeg.py, mp4.py, ogg.py) that measure the audio itself and catch cut and
+damaged files. Nothing here writes.
+
+This is the media boundary: whatever bytes arrive, the outcome is a ProbeResult or a MediaRejected with a code and
+a sentence for staff, never another exception (a disk error, OSError, is not the file's fault and passes through).
+"""
 
 from __future__ import annotations
 
-import struct
+import hashlib
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from mutagen import MutagenError
-from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3
-from mutagen.mp4 import MP4, Atoms
+from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from ..errors import MediaRejected
-from . import formats
-from .formats import MediaFormat, not_media, skip_id3v2
-from .mpeg import MpegLayout, corrupt, read_layout, truncated
+from . import formats, mp4, ogg, tagread
+from .formats import MAX_TAG_BYTES, MediaFormat, not_media, skip_id3v2, tag_too_large
+from .mpeg import FrameCounter, MpegLayout, corrupt, read_layout
+
+CHUNK = 1024 * 1024
 
 
 @dataclass
@@ -32,9 +39,12 @@ class ProbeResult:
     tags: dict[str, str] = field(default_factory=dict)
     cover: tuple[bytes, str] | None = None  # (image bytes, mime type) of embedded cover art
     chapters: list[dict[str, Any]] = field(default_factory=list)  # Podcasting 2.0 shape: startTime, title, url
+    notes: list[str] = field(default_factory=list)  # how the duration was measured when headers could not be trusted
+    tag_warnings: list[str] = field(default_factory=list)
     loudness_measured: bool = False
     vbr_without_header: bool = False
     trailing_junk: int = 0
+    fragmented: bool = False  # a fragmented MP4: chapters cannot be written into it without rewriting every fragment
     video_codec: str | None = None
     width: int | None = None
     height: int | None = None
@@ -75,160 +85,195 @@ class ProbeResult:
             "tags": dict(self.tags),
             "has_cover": self.cover is not None,
             "chapters": list(self.chapters),
+            "notes": list(self.notes),
             "loudness_measured": self.loudness_measured,
             "sha256": self.sha256,
         }
 
 
-def probe(path: Path, *, extension_hint: str | None = None) -> ProbeResult:
-    """Read a media file; raise MediaRejected (not_media, unsupported_format, truncated, corrupt) when it is not a
-    usable episode file. Validation of what was read (durations, rates, limits) lives in validate.py."""
+def probe(path: Path, *, extension_hint: str | None = None, count_frames: bool = True) -> ProbeResult:
+    """Read a media file; raise MediaRejected (not_media, unsupported_format, truncated, corrupt, tag_too_large)
+    when it is not a usable episode file. Validation of what was read lives in validate.py.
+
+    An MP3's frames are counted unless `count_frames` is false: ingest then counts them in its one read of the file
+    (`count_mp3`) and gets an estimate here."""
     size = path.stat().st_size
     with path.open("rb") as fileobj:
-        head = fileobj.read(64 * 1024)
-        tag_end = skip_id3v2(head)
-        after: bytes | None = None
-        if tag_end:
-            fileobj.seek(tag_end)
-            after = fileobj.read(16)
-        kind = formats.sniff(head, after_id3=after)
-        fileobj.seek(0)
-        if kind == "mpeg":
-            return _probe_mp3(fileobj, size)
-        if kind == "mp4":
-            return _probe_mp4(fileobj, size, extension_hint)
-        return _probe_ogg(fileobj, size, head)
+        try:
+            return _probe(fileobj, size, extension_hint, count_frames)
+        except (MediaRejected, OSError, MemoryError):
+            raise
+        except Exception as error:  # noqa: BLE001 - the boundary: any parser failure on damaged bytes is a refusal
+            raise corrupt(f"it could not be read ({type(error).__name__}: {str(error)[:120]})") from None
 
 
-def _probe_mp3(fileobj: BinaryIO, size: int) -> ProbeResult:
-    layout = read_layout(fileobj, size)
-    fileobj.seek(0)
+def probe_counted(path: Path, *, extension_hint: str | None = None, hash_source: bool = True) -> ProbeResult:
+    """probe() whose MP3 frame count and sha256 of the whole file (in `sha256`) come from one read."""
+    result = probe(path, extension_hint=extension_hint, count_frames=False)
+    layout = result.mpeg
+    counter = mp3_counter(layout) if layout is not None else None
+    if counter is None and not hash_source:
+        return result
+    digest = hashlib.sha256()
+    position = 0
+    with path.open("rb") as fileobj:
+        while chunk := fileobj.read(CHUNK):
+            if hash_source:
+                digest.update(chunk)
+            if counter is not None and layout is not None:
+                low, high = max(layout.audio_start - position, 0), min(layout.audio_end - position, len(chunk))
+                if low < high:
+                    counter.feed(chunk[low:high])
+            position += len(chunk)
+    if counter is not None:
+        counter.finish()
+        apply_count(result, counter)
+    if hash_source:
+        result.sha256 = digest.hexdigest()
+    return result
+
+
+def embedded_chapters(path: Path) -> list[dict[str, Any]]:
+    """The chapters a file carries, or none when it cannot be read."""
     try:
-        audio = MP3(fileobj)
-    except MutagenError as error:
-        raise corrupt(f"the MP3 could not be read ({error})") from None
+        return probe(path, count_frames=False).chapters
+    except MediaRejected:
+        return []
+
+
+def _probe(fileobj: BinaryIO, size: int, extension_hint: str | None, count_frames: bool) -> ProbeResult:
+    head = fileobj.read(64 * 1024)
+    tag_end = skip_id3v2(head)
+    after: bytes | None = None
+    if tag_end:
+        fileobj.seek(tag_end)
+        after = fileobj.read(16)
+    kind = formats.sniff(head, after_id3=after)
+    fileobj.seek(0)
+    if kind == "mpeg":
+        return _probe_mp3(fileobj, size, count_frames)
+    if kind == "mp4":
+        return _probe_mp4(fileobj, size, extension_hint)
+    return _probe_ogg(fileobj, size, head)
+
+
+# --- MP3 ----------------------------------------------------------------------------------------------------------
+
+
+def _probe_mp3(fileobj: BinaryIO, size: int, count_frames: bool) -> ProbeResult:
+    layout = read_layout(fileobj, size)
+    tag_size = layout.audio_start if fileobj.seek(0) == 0 and fileobj.read(3) == b"ID3" else 0
+    if tag_size > MAX_TAG_BYTES:
+        raise tag_too_large(tag_size)
+    # mutagen reads the tag and the first frames; it is given only the tag and a few frames, so that a large file
+    # or a damaged frame further on cannot change what it says
+    fileobj.seek(0)
+    window = fileobj.read(layout.audio_start + 64 * 1024)
+    audio = MP3(io.BytesIO(window))
     info: Any = audio.info
-    # mutagen counts Xing/VBRI frames minus the LAME encoder delay and padding; without such a header it
-    # estimates from the byte length, which is exact for CBR
-    duration_ms = int(round(info.length * 1000))
-    # CBR: the nominal rate (mutagen's figure is skewed by the encoder delay it subtracts from the duration)
-    bitrate = info.bitrate if layout.is_vbr else layout.first.bitrate
     result = ProbeResult(
         format=formats.MP3,
         size=size,
-        duration_ms=int(duration_ms),
-        bitrate=int(bitrate) if bitrate else None,
-        sample_rate=info.sample_rate,
-        channels=info.channels,
+        duration_ms=estimate_mp3(layout),
+        bitrate=layout.first.bitrate,
+        sample_rate=layout.first.sample_rate,
+        channels=layout.first.channels,
         mpeg=layout,
         trailing_junk=layout.trailing_junk,
         vbr_without_header=layout.vbr_header is None and len(layout.bitrates) > 1,
         loudness_measured=getattr(info, "track_gain", None) is not None,
     )
     if audio.tags is not None:
-        _read_id3(audio.tags, result)
+        tags: Any = audio.tags
+        result.tags, loudness, result.cover = tagread.id3_values(tags)
+        result.loudness_measured = result.loudness_measured or loudness
+        result.chapters = tagread.id3_chapters(tags)
+    if tag_size:
+        result.tag_warnings = tagread.id3_text_warnings(window[:tag_size], audio.tags)
+    if count_frames:
+        counter = mp3_counter(layout)
+        for chunk in _chunks(fileobj, layout.audio_start, layout.audio_end):
+            counter.feed(chunk)
+        counter.finish()
+        apply_count(result, counter)
     return result
 
 
-def _text(tags: Any, key: str) -> str:
-    frame = tags.get(key)
-    return str(frame.text[0]) if frame is not None and getattr(frame, "text", None) else ""
+def estimate_mp3(layout: MpegLayout) -> int:
+    """The duration the headers give: the Xing/VBRI frame count, else the byte length at the first frame's rate."""
+    if layout.duration_ms is not None:
+        return max(layout.duration_ms - (layout.trim[0] + layout.trim[1]) * 1000 // layout.first.sample_rate, 0)
+    return layout.audio_bytes * 8000 // layout.first.bitrate
 
 
-def _read_id3(tags: ID3, result: ProbeResult) -> None:
-    for key, name in (
-        ("TIT2", "title"),
-        ("TPE1", "artist"),
-        ("TALB", "album"),
-        ("TRCK", "track"),
-        ("TDRC", "date"),
-        ("TCON", "genre"),
-        ("TLAN", "language"),
-        ("TDES", "description"),
-        ("TGID", "guid"),
-    ):
-        value = _text(tags, key)
-        if value:
-            result.tags[name] = value
-    for frame in tags.getall("COMM"):
-        if frame.text:
-            result.tags.setdefault("comment", str(frame.text[0]))
-    for key, name in (("WFED", "feed_url"), ("WOAF", "episode_url")):
-        frame = tags.get(key)
-        if frame is not None:
-            result.tags[name] = frame.url
-    if tags.getall("PCST"):
-        result.tags["podcast"] = "1"
-    if any(f.desc.upper() in ("REPLAYGAIN_TRACK_GAIN", "R128_TRACK_GAIN") for f in tags.getall("TXXX")):
-        result.loudness_measured = True
-    pictures = tags.getall("APIC")
-    if pictures:
-        front = next((p for p in pictures if p.type == 3), pictures[0])
-        result.cover = (bytes(front.data), front.mime or "image/jpeg")
-    result.chapters = id3_chapters(tags)
+def mp3_counter(layout: MpegLayout) -> FrameCounter:
+    """A counter for bytes [audio_start, audio_end): it skips the Xing/Info/VBRI frame, which decodes to nothing."""
+    counter = FrameCounter(layout.first)
+    if layout.vbr_header is not None:
+        counter.frames = -1
+    return counter
 
 
-def id3_chapters(tags: ID3) -> list[dict[str, Any]]:
-    """Embedded CHAP frames as Podcasting 2.0 chapter dicts, in time order."""
-    chapters = []
-    for chap in tags.getall("CHAP"):
-        entry: dict[str, Any] = {"startTime": chap.start_time / 1000}
-        title = chap.sub_frames.get("TIT2")
-        entry["title"] = str(title.text[0]) if title is not None and title.text else ""
-        for sub in chap.sub_frames.values():
-            if sub.FrameID in ("WXXX", "WOAF"):
-                entry["url"] = sub.url
-                break
-        if chap.end_time and chap.end_time != 0xFFFFFFFF:
-            entry["endTime"] = chap.end_time / 1000
-        chapters.append(entry)
-    chapters.sort(key=lambda c: c["startTime"])
-    return chapters
+def apply_count(result: ProbeResult, counter: FrameCounter) -> None:
+    """Set the duration from a finished frame count and say in the notes when the headers had it wrong."""
+    layout = result.mpeg
+    assert layout is not None
+    counted = counter.duration_ms(layout.trim)
+    frames = max(counter.frames, 0)
+    if layout.vbr_header is None:
+        if layout.is_vbr:
+            result.notes.append(
+                f"Duration counted from {frames} MPEG frames: the file is variable bitrate without a Xing/VBRI header."
+            )
+    elif layout.header_frames is not None and abs(layout.header_frames - frames) > 1:
+        result.notes.append(
+            f"Duration counted from {frames} MPEG frames: the {layout.vbr_header} header announces "
+            f"{layout.header_frames} (concatenated or re-edited files)."
+        )
+    if counter.damaged:
+        # players lose a varying number of frames around damage: no length can be promised for such a file
+        at = layout.audio_start + (counter.damage_at or 0)
+        raise corrupt(f"{counter.damaged} bytes that are not audio frames interrupt the audio around byte {at}")
+    if counter.skipped:
+        result.notes.append(f"{counter.skipped} bytes of tags between the frames of joined files were skipped.")
+    result.duration_ms = counted
+    if counted:
+        result.bitrate = result.bitrate if not layout.is_vbr else int(layout.audio_bytes * 8000 // counted)
 
 
-def read_id3(path: Path) -> ID3 | None:
-    try:
-        return ID3(path)
-    except ID3NoHeaderError:
-        return None
+def _chunks(fileobj: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+    fileobj.seek(start)
+    position = start
+    while position < end:
+        chunk = fileobj.read(min(CHUNK, end - position))
+        if not chunk:
+            return
+        position += len(chunk)
+        yield chunk
 
 
 # --- MP4 / M4A / M4V ------------------------------------------------------------------------------------------
 
 
 def _probe_mp4(fileobj: BinaryIO, size: int, extension_hint: str | None) -> ProbeResult:
-    try:
-        atoms = Atoms(fileobj)
-    except (MutagenError, struct.error, EOFError) as error:
-        raise corrupt(f"the MP4 structure could not be read ({error})") from None
-    end = 0
-    for atom in atoms.atoms:
-        end = max(end, atom.offset + atom.length)
-    names = [atom.name for atom in atoms.atoms]
-    if end > size or (atoms.atoms and atoms.atoms[-1].length == 0):
-        raise truncated(f"the last box ({names[-1].decode('latin-1')}) ends after the end of the file")
-    if b"moov" not in names:
-        if b"mdat" in names:
-            raise truncated("the index box (moov) is missing, as when an export stops before finishing")
-        raise not_media("an MP4 container without media")
+    layout = mp4.read_layout(fileobj, size)
     fileobj.seek(0)
-    try:
-        media = MP4(fileobj)
-    except MutagenError as error:
-        raise corrupt(f"the MP4 could not be read ({error})") from None
-    video_codec, width, height = _video_track(fileobj, atoms)
+    media = MP4(fileobj)
     info: Any = media.info
-    if not info.codec and video_codec is None:
+    if not layout.has_audio and layout.video_codec is None:
         raise not_media("an MP4 container without an audio track")
-    if info.codec and not info.codec.startswith("mp4a"):
-        raise formats.unsupported(f"MP4 with {info.codec_description or info.codec} audio")
-    if video_codec is None:
+    if not layout.has_audio:
+        raise MediaRejected("The file has no audio track.", code="no_audio")
+    if not info.codec or not info.codec.startswith("mp4a"):
+        codec = str(info.codec_description or info.codec or "")
+        raise formats.unsupported(f"MP4 with {codec if codec.isprintable() and codec.strip() else 'unknown'} audio")
+    if layout.video_codec is None:
         fmt = formats.M4A
     elif extension_hint == "m4v":
         fmt = formats.M4V_VIDEO
     else:
         fmt = formats.MP4_VIDEO
-    duration_ms = int(round(info.length * 1000))
+    duration_ms = int(round(layout.audio_duration * 1000))
     bitrate = info.bitrate or (size * 8000 // duration_ms if duration_ms else None)
     result = ProbeResult(
         format=fmt,
@@ -237,77 +282,41 @@ def _probe_mp4(fileobj: BinaryIO, size: int, extension_hint: str | None) -> Prob
         bitrate=int(bitrate) if bitrate else None,
         sample_rate=info.sample_rate or None,
         channels=info.channels or None,
-        video_codec=video_codec,
-        width=width,
-        height=height,
+        video_codec=layout.video_codec,
+        width=layout.width,
+        height=layout.height,
     )
+    result.fragmented = layout.fragmented
+    if layout.fragmented:
+        result.notes.append("Duration summed over the fragments of a fragmented MP4.")
+    elif abs(info.length - layout.audio_duration) > 0.05:
+        result.notes.append(
+            f"Duration measured from the sample tables ({layout.audio_duration:.3f} s); "
+            f"the header says {info.length:.3f} s."
+        )
     tags: Any = media.tags or {}
-    for key, name in (
-        ("\xa9nam", "title"),
-        ("\xa9ART", "artist"),
-        ("\xa9alb", "album"),
-        ("\xa9day", "date"),
-        ("\xa9gen", "genre"),
-        ("\xa9cmt", "comment"),
-        ("desc", "description"),
-        ("egid", "guid"),
-        ("purl", "feed_url"),
-    ):
-        values = tags.get(key)
-        if values:
-            result.tags[name] = str(values[0])
-    if tags.get("trkn"):
-        result.tags["track"] = str(tags["trkn"][0][0])
-    if tags.get("pcst"):
-        result.tags["podcast"] = "1"
-    if tags.get("----:com.apple.iTunes:iTunNORM") or tags.get("----:com.apple.iTunes:replaygain_track_gain"):
-        result.loudness_measured = True
-    covers = tags.get("covr")
-    if covers:
-        cover = covers[0]
-        result.cover = (bytes(cover), "image/png" if cover.imageformat == cover.FORMAT_PNG else "image/jpeg")
+    result.tags, result.loudness_measured, result.cover = tagread.mp4_values(tags)
     if media.chapters:
         result.chapters = [{"startTime": c.start, "title": c.title} for c in media.chapters]
     return result
-
-
-def _video_track(fileobj: BinaryIO, atoms: Atoms) -> tuple[str | None, int | None, int | None]:
-    """(codec four-cc, width, height) of the first video track, or Nones."""
-    try:
-        moov = atoms.path(b"moov")[-1]
-    except KeyError:
-        return None, None, None
-    for trak in moov.findall(b"trak"):
-        try:
-            hdlr = trak[b"mdia", b"hdlr"]
-            stsd = trak[b"mdia", b"minf", b"stbl", b"stsd"]
-            tkhd = trak[(b"tkhd",)]
-        except KeyError:
-            continue
-        fileobj.seek(hdlr.offset + 16)
-        if fileobj.read(4) != b"vide":
-            continue
-        fileobj.seek(stsd.offset + 16 + 4)
-        codec = fileobj.read(4).decode("latin-1").strip() or "video"
-        fileobj.seek(tkhd.offset + tkhd.length - 8)
-        width, height = struct.unpack(">II", fileobj.read(8))
-        return codec, width >> 16, height >> 16
-    return None, None, None
 
 
 # --- Ogg Opus / Vorbis ------------------------------------------------------------------------------------------
 
 
 def _probe_ogg(fileobj: BinaryIO, size: int, head: bytes) -> ProbeResult:
-    _check_ogg_end(fileobj, size)
-    fileobj.seek(0)
+    layout = ogg.read_layout(fileobj)
     opus = b"OpusHead" in head[:64]
-    try:
-        media: OggOpus | OggVorbis = OggOpus(fileobj) if opus else OggVorbis(fileobj)
-    except MutagenError as error:
-        raise corrupt(f"the Ogg stream could not be read ({error})") from None
+    fileobj.seek(0)
+    media: OggOpus | OggVorbis = OggOpus(fileobj) if opus else OggVorbis(fileobj)
     info: Any = media.info
-    duration_ms = int(round(info.length * 1000))
+    if opus:
+        pre_skip = int.from_bytes(head[head.index(b"OpusHead") + 10 : head.index(b"OpusHead") + 12], "little")
+        duration_ms = max(layout.last_granule - pre_skip, 0) * 1000 // 48000
+    else:
+        if not info.sample_rate:
+            raise corrupt("the Vorbis header gives a sample rate of zero")
+        duration_ms = layout.last_granule * 1000 // info.sample_rate
     bitrate = getattr(info, "bitrate", None) or (size * 8000 // duration_ms if duration_ms else None)
     result = ProbeResult(
         format=formats.OPUS if opus else formats.VORBIS,
@@ -317,40 +326,5 @@ def _probe_ogg(fileobj: BinaryIO, size: int, head: bytes) -> ProbeResult:
         sample_rate=48000 if opus else info.sample_rate,
         channels=info.channels,
     )
-    comments: Any = media.tags or {}
-    for key, name in (
-        ("title", "title"),
-        ("artist", "artist"),
-        ("album", "album"),
-        ("date", "date"),
-        ("genre", "genre"),
-        ("tracknumber", "track"),
-        ("language", "language"),
-        ("description", "description"),
-        ("comment", "comment"),
-    ):
-        values = comments.get(key)
-        if values:
-            result.tags[name] = values[0]
-    if any(comments.get(k) for k in ("replaygain_track_gain", "r128_track_gain")):
-        result.loudness_measured = True
+    result.tags, result.loudness_measured = tagread.ogg_values(media.tags or {})
     return result
-
-
-def _check_ogg_end(fileobj: BinaryIO, size: int) -> None:
-    """The last Ogg page must be complete and carry the end-of-stream flag."""
-    tail_start = max(0, size - 65307 * 2)
-    fileobj.seek(tail_start)
-    tail = fileobj.read()
-    pos = tail.rfind(b"OggS")
-    while pos > 0 and (len(tail) - pos < 27 or tail[pos + 4] != 0):
-        pos = tail.rfind(b"OggS", 0, pos)
-    if pos < 0:
-        raise MediaRejected("The Ogg stream has no readable pages.", code="corrupt")
-    segments = tail[pos + 26]
-    table = tail[pos + 27 : pos + 27 + segments]
-    page_end = pos + 27 + segments + sum(table)
-    if len(table) < segments or page_end > len(tail):
-        raise truncated("the last Ogg page is cut off")
-    if not tail[pos + 5] & 0x04:
-        raise truncated("the Ogg stream has no end-of-stream page")

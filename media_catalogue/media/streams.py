@@ -1,4 +1,5 @@
-"""Byte streaming for ingest: bounded-memory copies that hash on the way, with the size limit enforced while reading.
+"""Byte streaming for ingest: bounded-memory copies that hash (and count MP3 frames) on the way, with the size limit
+enforced while reading.
 
 sha256 runs on worker threads (hashlib releases the GIL on large buffers), so hashing the upload and the stored copy
 overlaps the reading and the durable writing instead of adding to them.
@@ -91,10 +92,12 @@ def spliced(
     end: int,
     output_hash: ThreadedHash,
     source_hash: ThreadedHash | None = None,
+    audio: Callable[[bytes], None] | None = None,
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
-    """Yield `prefix` then bytes [start, end) of the file, feeding the stored bytes to `output_hash` and, when
-    given, every byte of the source file (tags included) to `source_hash`: one read of the source for both."""
+    """Yield `prefix` then bytes [start, end) of the file, feeding the stored bytes to `output_hash`, when given,
+    every byte of the source file (tags included) to `source_hash` and the audio bytes to `audio` (the frame
+    counter): one read of the source for all three."""
     if prefix:
         output_hash.update(prefix)
         yield prefix
@@ -117,14 +120,8 @@ def spliced(
                 continue
             piece = chunk if low == 0 and high == len(chunk) else chunk[low:high]
             output_hash.update(piece)
+            if audio is not None:
+                audio(piece)
             yield piece
         if position < end:
             raise OSError(f"{path} became shorter while it was being stored")
-
-
-def stored_chunks(path: Path, output_hash: ThreadedHash) -> Iterator[bytes]:
-    """The whole file in chunks, hashed on the way."""
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            output_hash.update(chunk)
-            yield chunk

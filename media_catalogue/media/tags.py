@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mutagen import MutagenError
 from mutagen.flac import Picture
 from mutagen.id3 import (
     APIC,
@@ -41,6 +43,8 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from .chapters import chapter_spans
+from .mp4chapters import write_chapters
+from .mpeg import corrupt
 
 GENRE = "Podcast"
 ID3_PADDING = 1024
@@ -127,7 +131,28 @@ def render_id3(data: TagData) -> bytes:
         tags.add(WFED(url=data.feed_url))
     buffer = io.BytesIO()
     tags.save(buffer, v2_version=4, v1=0, padding=lambda _info: ID3_PADDING)
-    return buffer.getvalue()
+    return _chapters_in_order(buffer.getvalue())
+
+
+def _chapters_in_order(tag: bytes) -> bytes:
+    """mutagen orders frames it has no rank for by their encoded size, which shuffles CHAP frames; players that list
+    CHAP frames as they come (instead of by start time) then show them out of order. Put the table of contents and
+    the chapters, in time order, after the other frames; the tag's size does not change."""
+    frames: list[tuple[bytes, bytes]] = []
+    pos = 10
+    while pos + 10 <= len(tag) and tag[pos] != 0:
+        size = (tag[pos + 4] << 21) | (tag[pos + 5] << 14) | (tag[pos + 6] << 7) | tag[pos + 7]
+        frames.append((tag[pos : pos + 4], tag[pos : pos + 10 + size]))
+        pos += 10 + size
+
+    def chapter_index(frame: bytes) -> int:
+        element = frame[10 : frame.index(b"\0", 10)]
+        return int(element[3:]) if element[3:].isdigit() else 0
+
+    others = [frame for name, frame in frames if name not in (b"CHAP", b"CTOC")]
+    toc = [frame for name, frame in frames if name == b"CTOC"]
+    chapters = sorted((frame for name, frame in frames if name == b"CHAP"), key=chapter_index)
+    return tag[:10] + b"".join(others + toc + chapters) + tag[pos:]
 
 
 def _add_chapters(tags: ID3, data: TagData) -> None:
@@ -140,7 +165,8 @@ def _add_chapters(tags: ID3, data: TagData) -> None:
         if chapter.get("url"):
             sub_frames.append(WXXX(encoding=3, desc="chapter url", url=chapter["url"]))
         tags.add(CHAP(element_id=element_id, start_time=start, end_time=end, sub_frames=sub_frames))
-        ids.append(element_id)
+        if chapter.get("toc", True):  # Podcasting 2.0 toc: false - a chapter that stays out of the table of contents
+            ids.append(element_id)
     tags.add(
         CTOC(
             element_id="toc",
@@ -152,8 +178,8 @@ def _add_chapters(tags: ID3, data: TagData) -> None:
 
 
 def tag_mp4(path: Path, data: TagData) -> None:
-    """Replace the iTunes-style metadata of an M4A/MP4 file in place (mutagen moves no media data bytes: only the
-    moov box and, when it sits before mdat, the chunk offsets are rewritten)."""
+    """Replace the iTunes-style metadata and the chapters of an M4A/MP4 file in place (no media data byte changes:
+    only the moov box and, when it sits before mdat, the chunk offsets are rewritten)."""
     media = MP4(path)
     if media.tags is None:
         media.add_tags()
@@ -184,6 +210,7 @@ def tag_mp4(path: Path, data: TagData) -> None:
     if data.guid:
         tags["egid"] = [data.guid]
     media.save(padding=lambda _info: 1024)
+    write_chapters(path, data.chapters, data.duration_ms)
 
 
 def tag_ogg(path: Path, data: TagData, *, opus: bool) -> None:
@@ -225,3 +252,15 @@ def tag_ogg(path: Path, data: TagData, *, opus: bool) -> None:
         if chapter.get("url"):
             comments[f"chapter{index:03d}url"] = chapter["url"]
     media.save()
+
+
+def tag_in_place(path: Path, data: TagData, *, container: str, opus: bool) -> None:
+    """Tag an MP4 or Ogg file. mutagen runs on files the probe accepted; should it still fail on one, that is a
+    refusal of the file (corrupt), not a server error."""
+    try:
+        if container == "mp4":
+            tag_mp4(path, data)
+        else:
+            tag_ogg(path, data, opus=opus)
+    except (MutagenError, ValueError, KeyError, IndexError, EOFError, struct.error) as error:
+        raise corrupt(f"its tags could not be rewritten ({type(error).__name__}: {str(error)[:120]})") from None

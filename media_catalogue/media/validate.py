@@ -1,7 +1,7 @@
 """Validation rules on what the probe read: refusals (MediaRejected with a stable code and a message a producer
 understands) and warnings (the file works but is poor). The codes are part of the API and CLI contract:
 
-not_media, unsupported_format, truncated, corrupt (raised by the probe); zero_duration, absurd_duration,
+not_media, unsupported_format, truncated, corrupt, tag_too_large (raised by the probe); zero_duration, absurd_duration,
 unsupported_sample_rate, unsupported_channels, no_audio, too_large, bad_filename (raised here).
 """
 

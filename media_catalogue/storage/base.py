@@ -13,13 +13,11 @@ from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 from urllib.parse import quote
 
 from ..errors import Invalid
-
-if TYPE_CHECKING:
-    pass
+from .journal import Journal, JournalEntry
 
 #: Name prefix of every temp file we create, so that `cleanup_temp` can recognise crash leftovers.
 TEMP_PREFIX = ".mc-tmp-"
@@ -42,6 +40,8 @@ class StoredObject:
 
 @runtime_checkable
 class Storage(Protocol):
+    journal: Journal
+
     def put_file(self, key: str, source: Path, *, content_type: str) -> StoredObject: ...
     def put_stream(self, key: str, chunks: Iterable[bytes], *, content_type: str) -> StoredObject: ...
     def put_bytes(self, key: str, data: bytes, *, content_type: str) -> StoredObject: ...
@@ -106,11 +106,23 @@ def _make_dirs(path: Path) -> None:
         _fsync_dir(directory.parent)
 
 
+def temp_prefix() -> str:
+    """TEMP_PREFIX plus this process's id: a leftover whose process is gone can be removed at once, whatever its age."""
+    return f"{TEMP_PREFIX}{os.getpid()}-"
+
+
+def _writer_gone(name: str) -> bool:
+    pid = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+    return pid.isdigit() and not JournalEntry("", int(pid), Path(name)).writer_alive
+
+
 class _TempFiles:
-    """Temp files in settings.temp_dir, named with TEMP_PREFIX; shared by both storages."""
+    """Temp files in settings.temp_dir, named with TEMP_PREFIX and the writer's process id; and the journal of
+    objects not yet committed, in <data_dir>/journal (beside temp_dir); shared by both storages."""
 
     def __init__(self, temp_dir: Path) -> None:
         self.temp_dir = temp_dir.absolute()
+        self.journal = Journal(self.temp_dir.parent / "journal")
 
     def temp_file(self) -> ContextManager[Path]:
         return self._temp_file()
@@ -118,7 +130,7 @@ class _TempFiles:
     @contextlib.contextmanager
     def _temp_file(self) -> Iterator[Path]:
         self.temp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.temp_dir)
+        fd, name = tempfile.mkstemp(prefix=temp_prefix(), dir=self.temp_dir)
         os.close(fd)
         path = Path(name)
         try:
@@ -133,7 +145,7 @@ class _TempFiles:
             if not path.name.startswith(TEMP_PREFIX):
                 continue
             try:
-                if path.is_file() and path.stat().st_mtime <= cutoff:
+                if path.is_file() and (path.stat().st_mtime <= cutoff or _writer_gone(path.name)):
                     path.unlink()
                     removed += 1
             except FileNotFoundError:

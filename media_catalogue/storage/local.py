@@ -9,14 +9,9 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from ..errors import NotFound, StorageError
-
-if TYPE_CHECKING:
-    pass
-
-
 from .base import (
     _COPY_BUFFER,
     _PUBLISHED_MODE,
@@ -28,6 +23,7 @@ from .base import (
     _make_dirs,
     _public_url,
     _TempFiles,
+    temp_prefix,
     validate_key,
 )
 
@@ -56,7 +52,13 @@ class LocalStorage(_TempFiles):
 
     def _publish(self, temp: Path, target: Path) -> None:
         os.chmod(temp, _PUBLISHED_MODE)
-        os.replace(temp, target)
+        try:
+            os.replace(temp, target)
+        except FileNotFoundError:
+            if not temp.exists():
+                raise
+            _make_dirs(target.parent)  # a concurrent delete pruned the folder, empty until now
+            os.replace(temp, target)
         _fsync_dir(target.parent)
 
     def _stored(self, key: str, target: Path, content_type: str | None) -> StoredObject:
@@ -73,7 +75,7 @@ class LocalStorage(_TempFiles):
         target = self._path(key)
         try:
             _make_dirs(target.parent)
-            fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self._staging_dir(target.parent))
+            fd, name = tempfile.mkstemp(prefix=temp_prefix(), dir=self._staging_dir(target.parent))
         except OSError as exc:
             raise StorageError(f"cannot write {key}: {exc.strerror or exc}") from exc
         temp = Path(name)
@@ -121,7 +123,7 @@ class LocalStorage(_TempFiles):
         except OSError as exc:
             raise StorageError(f"cannot store {source} as {key}: {exc.strerror or exc}") from exc
         try:
-            fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self._staging_dir(target.parent))
+            fd, name = tempfile.mkstemp(prefix=temp_prefix(), dir=self._staging_dir(target.parent))
         except OSError as exc:
             raise StorageError(f"cannot write {key}: {exc.strerror or exc}") from exc
         temp = Path(name)
@@ -174,12 +176,23 @@ class LocalStorage(_TempFiles):
         return self._path(key).is_file()
 
     def delete(self, key: str) -> None:
+        """Delete the object and the folders it leaves empty (episodes/<id>/ once its last file goes)."""
+        path = self._path(key)
         try:
-            self._path(key).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
         except IsADirectoryError:
             return
         except OSError as exc:
             raise StorageError(f"cannot delete {key}: {exc.strerror or exc}") from exc
+        self._prune(path.parent)
+
+    def _prune(self, folder: Path) -> None:
+        while folder != self.root and self.root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                return  # not empty (or already gone): stop there
+            folder = folder.parent
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         """Keys starting with `prefix`, in lexicographic order (as S3 lists them)."""
@@ -217,4 +230,7 @@ class LocalStorage(_TempFiles):
                 if name.startswith(TEMP_PREFIX)
             )
             removed += self._remove_leftovers(leftovers, time.time() - older_than_seconds)
+            for dirpath, _dirs, _names in sorted(os.walk(self.root), key=lambda entry: -len(entry[0])):
+                if Path(dirpath) != self.root:
+                    self._prune(Path(dirpath))
         return removed

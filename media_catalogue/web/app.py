@@ -17,6 +17,7 @@ from ..catalogue.queries import Moved
 from ..config import Settings
 from ..db import Database
 from ..errors import CatalogueError
+from ..ingest_recovery import recover
 from ..storage import create_storage
 from ..urls import UrlPlan
 from .security import RejectNulCharacters, SecurityHeaders
@@ -101,7 +102,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database.migrate()
-        app.state.storage.cleanup_temp(older_than_seconds=3600)
+        recover(database, app.state.storage)  # what a killed process left: journal entries, temp files, empty folders
         yield
         database.dispose()
 

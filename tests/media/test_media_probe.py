@@ -16,7 +16,7 @@ from tests.media.factories import fixture
         ("cbr-id3v24.mp3", "mp3", "audio/mpeg", 44100, 1, 1500),
         ("cbr-noxing-id3v23.mp3", "mp3", "audio/mpeg", 44100, 1, 1541),
         ("vbr-xing-chapters.mp3", "mp3", "audio/mpeg", 44100, 2, 1500),
-        ("low-bitrate.mp3", "mp3", "audio/mpeg", 22050, 1, 1599),
+        ("low-bitrate.mp3", "mp3", "audio/mpeg", 22050, 1, 1567),
         ("aac.m4a", "m4a", "audio/x-m4a", 44100, 2, 1523),
         ("video.mp4", "mp4", "video/mp4", 44100, 2, 1523),
         ("speech.opus", "opus", "audio/ogg", 48000, 1, 1500),
