@@ -22,7 +22,7 @@ from ...catalogue.accounts import Role
 from ...text import render_markdown
 from ..auth import MaybeStaff
 from ..templating import LANG_COOKIE, LANGUAGES, load_translations, request_language, switch_urls
-from . import words
+from . import messages, words
 
 
 @lru_cache(maxsize=4)
@@ -108,22 +108,26 @@ def page_identity(request: Request, identity: MaybeStaff) -> Identity:
 Viewer = Annotated[Identity, Depends(page_identity)]
 
 
-def form_errors(exc: Exception) -> dict[str, str]:
-    """Field -> plain-language message, from a pydantic ValidationError or a CatalogueError."""
+def form_errors(exc: Exception, request: Request | None = None) -> dict[str, str]:
+    """Field -> plain-language message in the request's language, from a pydantic ValidationError or a
+    CatalogueError."""
     from pydantic import ValidationError
 
     from ...errors import CatalogueError
 
+    language = request_language(request) if request is not None else "en"
+    gettext = _translations(language).gettext
     if isinstance(exc, ValidationError):
         errors: dict[str, str] = {}
         for error in exc.errors():
             loc = [str(part) for part in error.get("loc", ())]
             field = loc[0] if loc else "form"
-            message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+            message = messages.validation(dict(error), gettext, language)
             if len(loc) > 1:
-                message = f"row {int(loc[1]) + 1 if loc[1].isdigit() else loc[1]}: {message}"
+                row = str(int(loc[1]) + 1) if loc[1].isdigit() else loc[1]
+                message = gettext("row %(row)s: %(message)s") % {"row": row, "message": message}
             errors.setdefault(field, message)
         return errors
     if isinstance(exc, CatalogueError):
-        return {exc.field or "form": exc.message}
+        return {exc.field or "form": messages.refusal(exc, gettext, language)}
     raise exc

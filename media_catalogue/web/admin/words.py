@@ -4,6 +4,7 @@ Episode 3"). Every string is marked for the gettext catalogues and translated wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -121,4 +122,43 @@ def template_globals(gettext: Gettext, language: str) -> dict[str, Any]:
         "own_name": own_name,
         "content_languages": [(code, own_name(code)) for code in CONTENT_LANGUAGES],
         "language_in_ui": lambda code: language_label(code, language),
+        "check_anchor": check_anchor,
+        "check_advice": lambda finding: check_advice(finding, gettext),
     }
+
+
+# The feed checker speaks to text-file authors (`published`, show.yaml); the workspace gives its advice in the
+# form's own words and links each finding to the field that fixes it.
+CHECK_ANCHORS = {
+    "published": "published_at", "enclosure_url": "audio", "enclosure_length": "audio", "enclosure_type": "audio",
+    "medium": "audio", "video": "audio", "transcripts": "transcript", "guid": "publish",
+}  # fmt: skip
+ADVICE = {
+    "date-missing": N_("Choose the day and time in “Go live on”, or publish it now."),
+    "date-imprecise": N_("Choose the exact day in “Go live on” when you know it."),
+    "episode-title-missing": N_("Write a title."),
+    "episode-description-missing": N_("Write a summary or show notes."),
+    "episode-number-missing": N_("Fill in “Episode number”."),
+    "enclosure-missing": N_("Upload the audio file."),
+    "enclosure-unreachable": N_("Upload the audio file again."),
+    "duration-missing": N_("Upload the audio file itself, so that its duration is measured."),
+    "guid-missing": N_("Publish it from the workspace: publishing gives it its permanent identifier."),
+    "artwork-size": N_("Upload a square image between 1400×1400 and 3000×3000 pixels."),
+    "artwork-format": N_("Upload the artwork as a JPEG or PNG file."),
+    "artwork-colour": N_("Upload the artwork as an RGB JPEG or PNG (not CMYK)."),
+    "artwork-unreachable": N_("Upload the artwork again."),
+    "transcript-language-missing": N_("Upload the transcript again and choose the language spoken in it."),
+    "chapters-invalid": N_("Give every chapter a start time."),
+}
+
+
+def check_anchor(finding: Any) -> str:
+    field = finding.field or "title"
+    return "field-" + CHECK_ANCHORS.get(field, field)
+
+
+def check_advice(finding: Any, gettext: Gettext) -> str:
+    if finding.rule in ADVICE:
+        return gettext(ADVICE[finding.rule])
+    fields = LABELS["field"]
+    return re.sub(r"`([a-z_]+)`", lambda m: "“" + gettext(fields.get(m.group(1), m.group(1))) + "”", finding.fix)
