@@ -18,6 +18,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -438,3 +439,27 @@ class CatalogueState(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ImportJob(Base):
+    """A feed import started from the workspace: the document previewed (so the confirmed import is exactly what
+    was shown), then the run's state and its progress per file, written by whichever worker runs it and read by
+    whichever worker answers the progress page."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_slug: Mapped[str] = mapped_column(String(160))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(80), default="")
+    state: Mapped[str] = mapped_column(String(20), default="preview")  # preview | queued | running | done | failed
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+    download: Mapped[bool] = mapped_column(Boolean, default=True)
+    owner_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    files: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # [{url, title, done, total, state}]
+    summary: Mapped[str] = mapped_column(Text, default="")
+    warnings: Mapped[list[str] | None] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,6 +37,7 @@ class ImportOptions:
     download: bool = True
     owner_confirmed: bool = False
     feed_url: str | None = None  # the feed's public URL at its current host (SRC when it is a URL)
+    prefetched: dict[str, files.Prefetched] = field(default_factory=dict)  # enclosure URL -> file already fetched
 
 
 @dataclass
@@ -202,6 +203,11 @@ def _fields(episode: Episode, item: ItemData) -> None:
     episode.external_duration_ms = item.duration_seconds * 1000 if item.duration_seconds is not None else None
 
 
+def needs_download(episode: Episode | None, item: ItemData) -> bool:
+    """Whether importing this item downloads its media (new episode, no media yet, or the enclosure moved)."""
+    return episode is None or episode.primary_media is None or episode.external_enclosure_url != item.enclosure.url
+
+
 def _status(episode: Episode) -> Status:
     assert episode.published_at is not None
     return Status.published if episode.published_at <= utcnow() else Status.scheduled
@@ -233,7 +239,7 @@ def _episode(
     if options.download:
         if episode.primary_media is None or previous_url != item.enclosure.url:
             failure, warnings = files.attach_enclosure(session, storage, settings, episode, item.enclosure,
-                                                       progress=progress)  # fmt: skip
+                                                       progress=progress, prefetched=options.prefetched)  # fmt: skip
             report.warnings += [f"warning: {where}: {w}" for w in warnings]
         _side_files(session, storage, settings, episode, item, where, report, progress)
     else:

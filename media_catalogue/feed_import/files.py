@@ -4,10 +4,12 @@ draft with it, and the next import retries); a failed side file is a warning."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import mimetypes
-from collections.abc import Callable
-from pathlib import PurePosixPath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
@@ -20,7 +22,7 @@ from ..media import artwork as artwork_rules
 from ..media import transcripts as transcript_rules
 from ..media.chapters import parse_chapters
 from ..storage import Storage
-from .fetch import fetch_bytes, fetch_file
+from .fetch import Fetched, fetch_bytes, fetch_file
 from .values import Enclosure
 
 Progress = Callable[[str, int, int | None], None]  # (what, bytes so far, total when known)
@@ -34,6 +36,17 @@ TRANSCRIPT_FORMATS = {
     "text/vtt": "vtt", "application/x-subrip": "srt", "application/srt": "srt", "text/srt": "srt",
     "text/x-subrip": "srt",
 }  # fmt: skip
+
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """An enclosure downloaded before the import's transaction (the workspace's jobs do this so that their progress
+    can be written while no write transaction is open): the file and what the server said, or why it failed."""
+
+    path: Path | None
+    fetched: Fetched | None
+    failure: str | None = None
 
 
 def file_name(url: str, declared_type: str, served_type: str = "") -> str:
@@ -59,12 +72,21 @@ def attach_enclosure(
     *,
     role: str = "primary",
     progress: Progress | None = None,
+    prefetched: Mapping[str, Prefetched] | None = None,
 ) -> tuple[str | None, list[str]]:
-    """Download an enclosure and ingest it; returns (reason it failed or None, ingest warnings)."""
+    """Download an enclosure (unless it was prefetched) and ingest it; returns (reason it failed or None, ingest
+    warnings)."""
     report = (lambda done, total: progress(enclosure.url, done, total)) if progress else None
+    ready = (prefetched or {}).get(enclosure.url)
+    if ready is not None and ready.failure is not None:
+        return ready.failure, []
     try:
-        with storage.temp_file() as path:
-            fetched = fetch_file(enclosure.url, path, settings, limit=settings.max_upload_bytes, progress=report)
+        with contextlib.ExitStack() as stack:
+            if ready is not None and ready.path is not None and ready.fetched is not None:
+                path, fetched = ready.path, ready.fetched
+            else:
+                path = stack.enter_context(storage.temp_file())
+                fetched = fetch_file(enclosure.url, path, settings, limit=settings.max_upload_bytes, progress=report)
             name = file_name(fetched.url, enclosure.type, fetched.content_type)
             with session.begin_nested():
                 result = ingest.attach_media(session, storage, settings, episode, path, filename=name, role=role)

@@ -1,6 +1,7 @@
 """Interface translations (gettext, domain `messages`): <lang>/LC_MESSAGES/messages.po is the source translators
 edit; messages.mo next to it is compiled from it and committed, so an install needs no build step. After changing
-interface strings in templates/ or media_catalogue/web/templating.py, run
+interface strings in templates/ (the staff workspace's too), media_catalogue/web/templating.py or
+media_catalogue/web/admin/, run
 
     python -m media_catalogue.translations update    # extract into messages.pot and merge into every .po
     python -m media_catalogue.translations compile   # write the .mo files
@@ -16,7 +17,11 @@ PROJECT_ROOT = HERE.parent.parent
 LANGUAGES = ("fr", "nl")
 DOMAIN = "messages"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-METHOD_MAP = [("templates/**.html", "jinja2.ext:babel_extract"), ("media_catalogue/web/templating.py", "python")]
+METHOD_MAP = [
+    ("templates/**.html", "jinja2.ext:babel_extract"),
+    ("media_catalogue/web/templating.py", "python"),
+    ("media_catalogue/web/admin/**.py", "python"),
+]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}}
 
 
@@ -34,8 +39,6 @@ def extract() -> object:
         str(PROJECT_ROOT), method_map=METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS,
         comment_tags=("Translators:",),
     ):  # fmt: skip
-        if filename.startswith(("templates/admin", "templates\\admin")):
-            continue  # the staff workspace keeps its own strings
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 

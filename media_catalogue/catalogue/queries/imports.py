@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Episode, Person, Show, Video
+from ..models import Episode, ImportJob, Person, Show, Video
 
 
 def show_by_slug(session: Session, slug: str) -> Show | None:
@@ -69,3 +69,11 @@ def taken_video_slugs(session: Session) -> set[str]:
 def feed_list(session: Session) -> list[Show]:
     """Every show, by title, for the OPML list of feeds."""
     return list(session.scalars(select(Show).order_by(Show.title, Show.slug)))
+
+
+def import_job(session: Session, job_id: int) -> ImportJob | None:
+    return session.get(ImportJob, job_id)
+
+
+def recent_import_jobs(session: Session, limit: int = 10) -> list[ImportJob]:
+    return list(session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)))

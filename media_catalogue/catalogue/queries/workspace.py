@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ...errors import NotFound
-from ..models import Credit, Episode, Show, Video
+from ..models import Credit, Episode, Show, Status, Video, utcnow
 from . import episode_loading
 
 
@@ -82,3 +82,28 @@ def video_for_editing(session: Session, slug: str) -> Video:
     if video is None:
         raise NotFound(f"No video is called '{slug}'.")
     return video
+
+
+def drafts_without_audio(session: Session, shows: Iterable[Show], limit: int = 20) -> list[Episode]:
+    """Undeleted drafts of these shows that have neither an uploaded file nor an external enclosure yet."""
+    statement = (
+        select(Episode)
+        .where(Episode.show_id.in_([s.id for s in shows]), Episode.status == Status.draft, Episode.deleted_at.is_(None))
+        .where(Episode.external_enclosure_url.is_(None))
+        .options(selectinload(Episode.media_files), selectinload(Episode.show))
+        .order_by(Episode.id.desc())
+    )
+    return [e for e in session.scalars(statement) if e.primary_media is None][:limit]
+
+
+def scheduled_next(session: Session, shows: Iterable[Show], limit: int = 10) -> list[Episode]:
+    """Scheduled episodes of these shows whose time has not come, soonest first."""
+    statement = (
+        select(Episode)
+        .where(Episode.show_id.in_([s.id for s in shows]), Episode.status == Status.scheduled)
+        .where(Episode.deleted_at.is_(None), Episode.published_at > utcnow())
+        .options(selectinload(Episode.show))
+        .order_by(Episode.published_at)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import episodes, overview, signin, videos
+from . import episodes, imports, overview, preview, signin, videos
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 router.include_router(signin.router)
 router.include_router(overview.router)
 router.include_router(episodes.router)
 router.include_router(videos.router)
+router.include_router(imports.router)
+router.include_router(preview.router)
 
 __all__ = ["router"]

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ...errors import Invalid
+from ..templating import N_
 
 _TIME = re.compile(r"^(?:(\d+):)?(?:(\d{1,2}):)?(\d{1,2}(?:\.\d+)?)$")
 
@@ -16,11 +17,16 @@ _TIME = re.compile(r"^(?:(\d+):)?(?:(\d{1,2}):)?(\d{1,2}(?:\.\d+)?)$")
 def _seconds(text: str) -> float:
     match = _TIME.match(text.strip())
     if not match:
-        raise Invalid(f"'{text}' is not a time; write it as 1:05:30, 5:30 or 330.", field="chapters")
+        raise Invalid(N_("A chapter start is not a time: write it as 1:05:30, 5:30 or 330."), field="chapters")
     hours, minutes, seconds = match.groups()
     if hours is not None and minutes is None:
         hours, minutes = None, hours
     return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)
+
+
+def bad_time(text: str | None) -> bool:
+    """A chapter start typed that is not a time (the form marks that one box, not the whole table)."""
+    return bool(text and text.strip()) and not _TIME.match(str(text).strip())
 
 
 def clock(seconds: float) -> str:
@@ -108,11 +114,11 @@ def raw_values(form: Any) -> dict[str, Any]:
 def local_datetime(value: Any, zone: str) -> datetime:
     """A datetime-local form value read in the show's time zone (daylight saving time included)."""
     if not isinstance(value, str) or not value.strip():
-        raise Invalid("Choose the date and time it should go live.", field="published_at")
+        raise Invalid(N_("Choose the date and time it should go live."), field="published_at")
     try:
         naive = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise Invalid("Write the date and time as 2026-12-01 08:00.", field="published_at") from None
+        raise Invalid(N_("Write the date and time as 2026-12-01 08:00."), field="published_at") from None
     if naive.tzinfo is not None:
         return naive
     return naive.replace(tzinfo=ZoneInfo(zone))

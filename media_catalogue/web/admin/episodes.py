@@ -29,8 +29,10 @@ from ...urls import UrlPlan
 from ..auth import CSRF_HEADER, Staff, require
 from ..deps import SessionDep, SettingsDep, StorageDep, UrlsDep
 from ..staff.uploads import FormUpload, spooled_form_file
-from .episode_forms import clock, episode_form_data, local_datetime, raw_values
-from .rendering import Viewer, form_errors, redirect, render
+from . import messages, words
+from .episode_forms import bad_time, clock, episode_form_data, local_datetime, raw_values
+from .rendering import Viewer, form_errors, gettext_for, redirect, render
+from .rendering import request_language as _language
 
 router = APIRouter()
 
@@ -49,12 +51,12 @@ def episode_access(role: Role) -> Callable[..., Episode]:
 def _form_context(session: Session, show: Show, episode: Episode | None, values: dict[str, Any]) -> dict[str, Any]:
     people = queries.list_people(session)
     candidates = [
-        (f"{other.slug}/{row.slug}", f"[{other.language}] {row.title}")
+        (f"{other.slug}/{row.slug}", f"{row.title} ({words.own_name(other.language)}, {other.title})")
         for other in queries.show_translations(session, show)
         for row in workspace.undeleted_episodes(session, other)
     ]
     return {"show": show, "episode": episode, "values": values, "people": people, "translation_choices": candidates,
-            "clock": clock}  # fmt: skip
+            "clock": clock, "bad_time": bad_time}  # fmt: skip
 
 
 def _values_of(episode: Episode, session: Session) -> dict[str, Any]:
@@ -91,11 +93,11 @@ async def create_episode(
             session.commit()
         except (ValidationError, CatalogueError) as exc:
             session.rollback()
-            errors = form_errors(exc)
+            errors = form_errors(exc, request)
             values = raw_values(form)
             context = _form_context(session, found, None, values) | {"errors": errors}
             return render(request, "episode_form.html", context, status=422)
-        return redirect(f"/admin/episodes/{episode.id}", "Draft saved. Now upload the audio.")
+        return redirect(f"/admin/episodes/{episode.id}", gettext_for(request)("Draft saved. Now upload the audio."))
 
     return await run_in_threadpool(work)
 
@@ -124,6 +126,7 @@ def _edit_page(request: Request, session: Session, identity: Identity, episode: 
         "csrf_header": CSRF_HEADER,
         "media_url": f"/api/staff/shows/{episode.show.slug}/episodes/{episode.slug}/media",
         "changed_fields": audit.changed_fields,
+        "refusals": messages.translations_for_script(gettext_for(request)),
     }
     return render(request, "episode_edit.html", context, status=status)
 
@@ -153,14 +156,18 @@ async def save_episode(
             session.rollback()
             if isinstance(exc, CatalogueError) and exc.status == 403:
                 raise
-            errors = form_errors(exc)
+            errors = form_errors(exc, request)
             if isinstance(exc, PreconditionFailed):
-                errors = {"form": exc.message}
+                errors = {"form": _refusal(request, exc)}
             fresh = workspace.episode_by_id(session, episode.id)
             return _edit_page(request, session, identity, fresh, urls, raw_values(form), errors, status=exc_status(exc))
-        return redirect(f"/admin/episodes/{episode.id}", "Saved.")
+        return redirect(f"/admin/episodes/{episode.id}", gettext_for(request)("Saved."))
 
     return await run_in_threadpool(work)
+
+
+def _refusal(request: Request, exc: CatalogueError) -> str:
+    return messages.refusal(exc, gettext_for(request), _language(request))
 
 
 def exc_status(exc: Exception) -> int:
@@ -171,20 +178,21 @@ def exc_status(exc: Exception) -> int:
 
 
 def _store_upload(
-    session: Session, storage: Storage, settings: Settings, episode: Episode, upload: FormUpload, kind: str
-) -> str:
+    session: Session, storage: Storage, settings: Settings, episode: Episode, upload: FormUpload, kind: str,
+    _: Callable[[str], str],
+) -> str:  # fmt: skip
     """Ingest the spooled file as the episode's audio, artwork or transcript; answers the notice to show."""
     if kind == "audio":
         result = ingest.attach_media(session, storage, settings, episode, upload.path, filename=upload.filename,
                                      role="primary")  # fmt: skip
-        return "Audio uploaded." + "".join(f" Note: {w}" for w in result.warnings)
+        return _("Audio uploaded.") + "".join(" " + _("Note: %(warning)s") % {"warning": w} for w in result.warnings)
     if kind == "artwork":
         episode.artwork_key = ingest.store_artwork(storage, settings, upload.path, filename=upload.filename)
-        return "Artwork uploaded."
+        return _("Artwork uploaded.")
     language = upload.form.get("language")
     ingest.attach_transcript(session, storage, settings, episode, upload.path, filename=upload.filename,
                              language=language if isinstance(language, str) else "")  # fmt: skip
-    return "Transcript uploaded."
+    return _("Transcript uploaded.")
 
 
 def _upload_route(kind: str) -> None:
@@ -202,7 +210,7 @@ def _upload_route(kind: str) -> None:
         def work(upload: FormUpload) -> Response:
             before = episode_editing.snapshot(episode)
             try:
-                notice = _store_upload(session, storage, settings, episode, upload, kind)
+                notice = _store_upload(session, storage, settings, episode, upload, kind, gettext_for(request))
                 session.refresh(episode)
                 episode_editing.media_changed(session, identity, episode, f"episode.upload_{kind}", before)
                 session.commit()
@@ -210,7 +218,7 @@ def _upload_route(kind: str) -> None:
                 session.rollback()
                 fresh = workspace.episode_by_id(session, episode.id)
                 return _edit_page(request, session, identity, fresh, urls, _values_of(fresh, session),
-                                  {kind: exc.message}, status=exc.status)  # fmt: skip
+                                  {kind: _refusal(request, exc)}, status=exc.status)  # fmt: skip
             return redirect(f"/admin/episodes/{episode.id}", notice[:200])
 
         try:  # the same spooling, limit and message as the staff API's uploads
@@ -218,7 +226,7 @@ def _upload_route(kind: str) -> None:
                 return await run_in_threadpool(work, upload)
         except CatalogueError as exc:  # no file chosen, or too large
             return _edit_page(request, session, identity, episode, urls, _values_of(episode, session),
-                              {kind: exc.message}, status=exc.status)  # fmt: skip
+                              {kind: _refusal(request, exc)}, status=exc.status)  # fmt: skip
 
     router.post(f"/episodes/{{episode_id}}/{kind}", response_class=HTMLResponse, name=f"upload_{kind}")(route)
 
@@ -241,27 +249,31 @@ def _publishing_route(action: str) -> None:
         form = await request.form()
 
         def work() -> Response:
+            _ = gettext_for(request)
             etag = form.get("etag")
             if_match = etag if isinstance(etag, str) and etag else None
             try:
                 if action == "publish":
                     episode_editing.publish(session, identity, episode, if_match=if_match)
-                    notice = "Published: it is in the feed and on the public page now."
+                    notice = _("Published: it is in the feed and on the public page now.")
                 elif action == "schedule":
                     at = local_datetime(form.get("at"), episode.show.timezone)
                     episode_editing.schedule(session, identity, episode, at, if_match=if_match)
-                    notice = f"Scheduled: it goes live on {form.get('at')} ({episode.show.timezone}) by itself."
+                    notice = _("Scheduled: it goes live on %(when)s (%(zone)s) by itself.") % {
+                        "when": str(form.get("at")).replace("T", " "),
+                        "zone": episode.show.timezone,
+                    }
                 elif action == "unpublish":
                     episode_editing.unpublish(session, identity, episode, if_match=if_match)
-                    notice = "Unpublished: it left the feed and the public page; its GUID stays reserved."
+                    notice = _("Unpublished: it left the feed and the public page; its identifier stays reserved.")
                 elif action == "delete":
                     episode_editing.delete(
                         session, identity, episode, if_match=if_match or episode_editing.etag(episode)
                     )
-                    notice = "Deleted. It can be restored for 30 days."
+                    notice = _("Deleted. It can be restored for 30 days.")
                 else:
                     episode_editing.restore(session, identity, episode)
-                    notice = "Restored as unpublished."
+                    notice = _("Restored as unpublished.")
                 session.commit()
             except CatalogueError as exc:
                 session.rollback()
@@ -269,8 +281,9 @@ def _publishing_route(action: str) -> None:
                     raise
                 fresh = workspace.episode_by_id(session, episode.id)
                 field = exc.field if exc.field in ("published_at", "audio", "title") else "publish"
+                message = _refusal(request, exc)
                 return _edit_page(request, session, identity, fresh, urls, _values_of(fresh, session),
-                                  {field: exc.message, "publish": exc.message}, status=exc.status)  # fmt: skip
+                                  {field: message, "publish": message}, status=exc.status)  # fmt: skip
             return redirect(f"/admin/episodes/{episode.id}", notice)
 
         return await run_in_threadpool(work)
@@ -283,13 +296,6 @@ for _action in ("publish", "schedule", "unpublish", "delete", "restore"):
 
 
 # -- preview -----------------------------------------------------------------------------------------------------
-
-
-@router.get("/episodes/{episode_id}/preview", response_class=HTMLResponse)
-def preview(episode_id: int, request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
-    episode = workspace.episode_by_id(session, episode_id)
-    access.require(identity.user, Role.viewer, episode.show)
-    return render(request, "preview.html", {"episode": episode, "show": episode.show, "urls": urls})
 
 
 @router.get("/episodes/{episode_id}/audio")

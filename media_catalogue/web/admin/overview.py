@@ -24,7 +24,11 @@ router = APIRouter()
 def dashboard(request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
     shows = access.visible_shows(session, identity.user)
     counts = workspace.episode_counts_by_status(session, shows)
-    return render(request, "dashboard.html", {"shows": shows, "counts": counts, "urls": urls})
+    recent = audit.entries(session, limit=8) if access.is_admin(identity.user) else []
+    context = {"shows": shows, "counts": counts, "urls": urls, "recent": recent,
+               "drafts": workspace.drafts_without_audio(session, shows),
+               "upcoming": workspace.scheduled_next(session, shows)}  # fmt: skip
+    return render(request, "dashboard.html", context)
 
 
 @router.get("/shows/{show}", response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from babel.support import NullTranslations
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -20,20 +21,36 @@ from ...catalogue.access import Identity
 from ...catalogue.accounts import Role
 from ...text import render_markdown
 from ..auth import MaybeStaff
+from ..templating import LANG_COOKIE, LANGUAGES, load_translations, request_language, switch_urls
+from . import messages, words
 
 
 @lru_cache(maxsize=4)
-def _environment(templates_dir: str) -> Environment:
+def _translations(language: str) -> NullTranslations:
+    return load_translations(language)
+
+
+@lru_cache(maxsize=16)
+def _environment(templates_dir: str, language: str = "en") -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+        extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    translations = _translations(language)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = render_markdown
     env.filters["local_time"] = local_time
     env.filters["megabytes"] = lambda n: f"{(n or 0) / 1048576:.1f} MB"
+    env.globals.update(words.template_globals(translations.gettext, language))
     return env
+
+
+def gettext_for(request: Request) -> Any:
+    """The gettext of the request's interface language, for messages written in Python (notices, errors)."""
+    return _translations(request_language(request)).gettext
 
 
 def local_time(value: datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -50,7 +67,8 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> HTMLResponse:
     settings = request.app.state.settings
-    env = _environment(str(Path(settings.templates_dir)))
+    language = request_language(request)
+    env = _environment(str(Path(settings.templates_dir)), language)
     identity: Identity | None = request.scope.get("mc_identity") or None
     page = env.get_template(f"admin/{template}").render(
         request=request,
@@ -60,11 +78,16 @@ def render(
         Role=Role,
         allowed=(lambda role, show=None: bool(identity and access.allowed(identity.user, role, show))),
         notice=request.query_params.get("notice", "")[:200],
+        ui_lang=language,
+        switch_urls=switch_urls(request),
         **(context or {}),
     )
     response = HTMLResponse(page, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Language"] = language
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return response
 
 
@@ -85,22 +108,26 @@ def page_identity(request: Request, identity: MaybeStaff) -> Identity:
 Viewer = Annotated[Identity, Depends(page_identity)]
 
 
-def form_errors(exc: Exception) -> dict[str, str]:
-    """Field -> plain-language message, from a pydantic ValidationError or a CatalogueError."""
+def form_errors(exc: Exception, request: Request | None = None) -> dict[str, str]:
+    """Field -> plain-language message in the request's language, from a pydantic ValidationError or a
+    CatalogueError."""
     from pydantic import ValidationError
 
     from ...errors import CatalogueError
 
+    language = request_language(request) if request is not None else "en"
+    gettext = _translations(language).gettext
     if isinstance(exc, ValidationError):
         errors: dict[str, str] = {}
         for error in exc.errors():
             loc = [str(part) for part in error.get("loc", ())]
             field = loc[0] if loc else "form"
-            message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+            message = messages.validation(dict(error), gettext, language)
             if len(loc) > 1:
-                message = f"row {int(loc[1]) + 1 if loc[1].isdigit() else loc[1]}: {message}"
+                row = str(int(loc[1]) + 1) if loc[1].isdigit() else loc[1]
+                message = gettext("row %(row)s: %(message)s") % {"row": row, "message": message}
             errors.setdefault(field, message)
         return errors
     if isinstance(exc, CatalogueError):
-        return {exc.field or "form": exc.message}
+        return {exc.field or "form": messages.refusal(exc, gettext, language)}
     raise exc

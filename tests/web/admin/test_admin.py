@@ -173,7 +173,10 @@ def test_create_edit_upload_publish_in_the_workspace(client: TestClient, world: 
     assert audit_page.status_code == 403
     login(client, "admin")
     audit_page = client.get("/admin/audit")
-    assert "episode.publish" in audit_page.text and "episode.upload_audio" in audit_page.text
+    # Entries read as sentences, not internal names (issue 15, point 3).
+    assert "editor published match-en/skills-for-the-future" in audit_page.text
+    assert "editor uploaded the audio of match-en/skills-for-the-future" in audit_page.text
+    assert "episode.publish" not in audit_page.text and "episode.upload_audio" not in audit_page.text
 
 
 def test_scheduling_reads_the_show_time_zone(client: TestClient, world: StaffWorld) -> None:

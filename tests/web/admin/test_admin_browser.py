@@ -88,7 +88,8 @@ def _from_audio_file_to_published_episode(page) -> None:  # type: ignore[no-unty
 
     page.click("#publish-now")
     page.wait_for_url("**notice=Published*")
-    assert page.text_content("#status") == "published"
+    assert page.get_attribute("#status", "data-status") == "published"
+    assert page.text_content("#status") == "Published"  # a word for people, not the raw value
     public_link = page.get_attribute("#public-link", "href")
     assert public_link
 

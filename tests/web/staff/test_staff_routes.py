@@ -32,6 +32,7 @@ PATH_VALUES = {
     "token_id": "1",
     "language": "en",
     "user_id": "1",
+    "job_id": "1",
 }
 SLUGS = {"videos": "rob-de-lobel-presenting-match", "people": "sammy-mahdi", "projects": "match"}
 
