@@ -29,7 +29,10 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchFailed(CatalogueError):
-    status = 502
+    """The address given cannot be fetched (refused, unreachable, or answered with an error): a 422 naming the
+    address and the reason, since what the staff member can do about it is give another address."""
+
+    status = 422
     code = "fetch_failed"
 
 

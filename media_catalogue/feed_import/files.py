@@ -38,7 +38,6 @@ TRANSCRIPT_FORMATS = {
 }  # fmt: skip
 
 
-
 @dataclass(frozen=True)
 class Prefetched:
     """An enclosure downloaded before the import's transaction (the workspace's jobs do this so that their progress

@@ -49,3 +49,15 @@ def test_refusals_answer_422_and_write_nothing(client: TestClient, world: StaffW
         assert response.json()["error"]["message"].startswith("refused: found ")
     assert client.post("/api/staff/imports/new-show?url=file:///etc/passwd", headers=admin).status_code == 422
     assert client.get("/api/shows").json() == shows_before
+
+
+def test_an_address_that_cannot_be_fetched_is_a_422_naming_it(client: TestClient, world: StaffWorld) -> None:  # noqa: F811
+    """A loopback address (not on the allowlist) is the caller's to change: 4xx with the reason, never a 5xx."""
+    answer = client.post(
+        "/api/staff/imports/new-show", params={"url": "http://127.0.0.1:9/feed.xml"}, headers=world.bearer("admin")
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["code"] == "fetch_failed"
+    assert (
+        "127.0.0.1" in answer.json()["error"]["message"] and "import_allowed_hosts" in answer.json()["error"]["message"]
+    )
