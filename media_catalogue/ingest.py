@@ -6,7 +6,9 @@ later rolls back is deleted, and one a crash leaves behind is found through the 
 (storage/pending.py, ingest_recovery.py). Storage keys never derive from the uploader's file name.
 
 MP3 (the bulk of any podcast) takes the fast path of ingest_write.py: one read of the source feeds the durable
-write, both checksums and the frame count that gives the duration. MP4 and Ogg are tagged in a temp copy.
+write, the stored file's checksum and, when the headers cannot give the length, the frame count. No second checksum
+of the source is taken for it: a re-ingest recognises the same recording by comparing its audio frames with the
+stored ones. MP4 and Ogg are tagged in a temp copy; their source checksum recognises them.
 """
 
 from __future__ import annotations
@@ -17,19 +19,18 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .catalogue.models import Episode, MediaFile, Show, Transcript
+from .catalogue.models import Episode, MediaFile, Transcript
 from .catalogue.versions import touch
 from .config import Settings
 from .errors import MediaRejected, NotFound
 from .ingest_tags import adopt_embedded, tag_data
-from .ingest_write import retag_copy, write_mp3, write_tagged_copy
+from .ingest_write import retag_copy, same_audio, write_mp3, write_tagged_copy
 from .media import artwork as artwork_rules
 from .media import transcripts
 from .media.mpeg import read_layout
@@ -44,7 +45,6 @@ __all__ = [
     "attach_media",
     "attach_transcript",
     "probe_source",
-    "remove_orphans",
     "retag_episode",
     "store_artwork",
 ]
@@ -56,7 +56,7 @@ Progress = Callable[[int], None]
 class IngestResult:
     media_file: MediaFile
     warnings: list[str]
-    created: bool  # False when these exact source bytes were already attached in this role
+    created: bool  # False when this role already holds these source bytes (MP3: these audio frames)
 
 
 # --- sources ------------------------------------------------------------------------------------------------------
@@ -147,6 +147,16 @@ def attach_media(
                 adopt_embedded(episode, embedded_chapters(path), warnings_same)
                 return IngestResult(existing, warnings_same, created=False)
         result = probe(path, extension_hint=extension_hint, count_frames=False)
+        if (
+            existing is not None
+            and not existing.source_sha256
+            and result.mpeg is not None
+            and existing.container == "mpeg"
+            and same_audio(storage, existing.storage_key, path, result.mpeg)
+        ):
+            kept: list[str] = []
+            adopt_embedded(episode, result.chapters, kept)
+            return IngestResult(existing, kept, created=False)
         warnings: list[str] = []
         placeholder = "placeholder" in result.title.lower()
         siblings = _sibling_channels(session, episode, role)
@@ -174,7 +184,7 @@ def attach_media(
                 def write_mp3_once() -> tuple[StoredObject, str, str | None]:
                     return write_mp3(
                         storage, path, key, prefix=prefix, start=layout.audio_start, end=layout.audio_end,
-                        content_type=result.mime_type, hash_source=source_sha is None, counter=counter,
+                        content_type=result.mime_type, hash_source=False, counter=counter,
                         progress=progress,
                     )  # fmt: skip
 
@@ -363,27 +373,3 @@ def attach_transcript(
         raise
     pending.written(session, storage, key)
     return row
-
-
-# --- crash leftovers ----------------------------------------------------------------------------------------------
-
-
-def remove_orphans(session: Session, storage: Storage, *, older_than_seconds: float = 3600) -> list[str]:
-    """Delete stored media, transcript and artwork objects that no row points to and that are older than
-    `older_than_seconds` (younger ones may belong to an ingest about to commit). Returns the keys removed."""
-    referenced = set(session.scalars(select(MediaFile.storage_key)))
-    referenced |= set(session.scalars(select(Transcript.storage_key)))
-    referenced |= {k for k in session.scalars(select(Show.artwork_key)) if k}
-    referenced |= {k for k in session.scalars(select(Episode.artwork_key)) if k}
-    cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
-    removed = []
-    for prefix in ("episodes/", "transcripts/", "artwork/"):
-        for key in list(storage.iter_keys(prefix)):
-            if key in referenced:
-                continue
-            stat = storage.stat(key)
-            if stat is None or (stat.last_modified is not None and stat.last_modified > cutoff):
-                continue
-            pending.discard(storage, key)
-            removed.append(key)
-    return removed

@@ -5,11 +5,13 @@ into place."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from .media.mpeg import FrameCounter
+from .errors import MediaRejected
+from .media.mpeg import FrameCounter, MpegLayout, read_layout
 from .media.probe import ProbeResult
-from .media.streams import Progress, ThreadedHash, sha256_file, spliced, spool
+from .media.streams import CHUNK, Progress, ThreadedHash, sha256_file, spliced, spool
 from .media.tags import TagData, tag_in_place
 from .storage import Storage, StoredObject
 
@@ -86,3 +88,32 @@ def retag_copy(
         if sha == current_sha:
             return None, sha
         return storage.put_file(key, temp, content_type=content_type), sha
+
+
+def same_audio(storage: Storage, key: str, path: Path, layout: MpegLayout) -> bool:
+    """Whether the stored MP3 `key` holds exactly the audio frames of `path` (tags aside): ingesting the same
+    recording again then changes nothing. Only a re-ingest pays this read, and it stops at the first difference; a
+    first ingest hashes nothing but the bytes it stores."""
+    length = layout.audio_end - layout.audio_start
+    with contextlib.ExitStack() as stack:
+        stored = storage.local_path(key)
+        if stored is None or not stored.is_file():
+            stored = stack.enter_context(storage.temp_file())
+            with storage.open(key) as handle:
+                spool(handle, stored, limit=1 << 62)
+        old = stack.enter_context(stored.open("rb"))
+        new = stack.enter_context(path.open("rb"))
+        try:
+            old_layout = read_layout(old, stored.stat().st_size)
+        except MediaRejected:
+            return False
+        if old_layout.audio_end - old_layout.audio_start != length:
+            return False
+        old.seek(old_layout.audio_start)
+        new.seek(layout.audio_start)
+        while length > 0:
+            size = min(CHUNK, length)
+            if old.read(size) != new.read(size):
+                return False
+            length -= size
+    return True

@@ -16,7 +16,7 @@ from mutagen.oggopus import OggOpus
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from media_catalogue import ingest
+from media_catalogue import ingest, ingest_recovery
 from media_catalogue.catalogue.models import Episode, MediaFile, Show, Transcript
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
@@ -73,7 +73,7 @@ def test_mp3_is_stored_tagged_and_recorded(session: Session, storage: Storage, s
     stored = _read(storage, media.storage_key)
     assert media.byte_length == len(stored)
     assert media.sha256 == hashlib.sha256(stored).hexdigest()
-    assert media.source_sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert media.source_sha256 is None  # MP3 from a file: no second checksum; the audio frames recognise it
     assert (media.mime_type, media.extension, media.codec, media.container) == ("audio/mpeg", "mp3", "mp3", "mpeg")
     assert (media.sample_rate, media.channels, media.duration_ms, media.bitrate) == (44100, 1, 1500, 64000)
     assert media.is_placeholder and media.title == "Placeholder (spoken)"
@@ -146,6 +146,26 @@ def test_same_bytes_twice_are_not_stored_twice(session: Session, storage: Storag
     assert not again.created and again.media_file is first.media_file
     assert stored_keys(storage) == keys
     assert session.scalar(select(func.count()).select_from(MediaFile)) == 1
+
+
+def test_the_same_recording_again_is_recognised_by_its_audio_frames(
+    session: Session, storage: Storage, settings: Settings, tmp_path: Path
+) -> None:
+    """An MP3 ingested from a file keeps no source checksum (one hash pass, of the stored bytes): the same audio
+    given again, whatever its tags say, is recognised by comparing frames with the stored file; other audio is not."""
+    episode = add_episode(session)
+    first = ingest.attach_media(session, storage, settings, episode, fixture("cbr-id3v24.mp3"), filename="a.mp3")
+    session.commit()
+    keys = stored_keys(storage)
+    frames = mp3_audio_frames(fixture("cbr-id3v24.mp3").read_bytes())
+    retagged = tmp_path / "retagged.mp3"
+    retagged.write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10 + frames)  # another (empty) tag
+    again = ingest.attach_media(session, storage, settings, episode, retagged, filename="b.mp3")
+    session.commit()
+    assert not again.created and again.media_file is first.media_file and stored_keys(storage) == keys
+    other = ingest.attach_media(session, storage, settings, episode, fixture("cbr-noxing-id3v23.mp3"), filename="c.mp3")
+    session.commit()
+    assert other.created and stored_keys(storage) != keys
 
 
 def test_replacing_deletes_the_old_object_only_after_commit(
@@ -475,7 +495,7 @@ def test_remove_orphans_deletes_only_unreferenced_old_objects(
     # what a process killed between the durable write and the commit leaves behind
     storage.put_bytes(f"episodes/{episode.id}/0123456789abcdef0123.mp3", b"orphan", content_type="audio/mpeg")
     storage.put_bytes("artwork/0123456789abcdef0123.jpg", b"orphan", content_type="image/jpeg")
-    assert ingest.remove_orphans(session, storage, older_than_seconds=3600) == []  # too young: maybe in flight
-    removed = ingest.remove_orphans(session, storage, older_than_seconds=-1)
+    assert ingest_recovery.remove_orphans(session, storage, older_than_seconds=3600) == []  # too young: maybe in flight
+    removed = ingest_recovery.remove_orphans(session, storage, older_than_seconds=-1)
     assert sorted(removed) == ["artwork/0123456789abcdef0123.jpg", f"episodes/{episode.id}/0123456789abcdef0123.mp3"]
     assert sorted(stored_keys(storage)) == sorted([art, kept.media_file.storage_key])

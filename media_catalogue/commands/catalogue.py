@@ -32,7 +32,7 @@ def serve(
 
     import uvicorn
 
-    from .. import ingest
+    from .. import ingest_recovery
     from ..catalogue.editing import episodes as episode_editing
     from ..sync import catalogue_is_empty, sync_folder
 
@@ -41,7 +41,7 @@ def serve(
         # Leftovers of a killed process: temp files, and objects written but never committed.
         storage.cleanup_temp(older_than_seconds=0)
         with database.session() as session:
-            removed = ingest.remove_orphans(session, storage, older_than_seconds=3600)
+            removed = ingest_recovery.remove_orphans(session, storage, older_than_seconds=3600)
         if removed:
             typer.echo(f"removed {len(removed)} stored objects no catalogue row points to")
         with database.session() as session:
