@@ -1,6 +1,8 @@
 """Reading episodes/ files: valid trees load, every problem names the file, the line and the field."""
 
+from datetime import UTC, date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -75,14 +77,28 @@ def test_missing_required_show_key(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "precision", "iso"),
     [
-        ("2021-09", DatePrecision.month, "2021-09-01T00:00:00+02:00"),
-        ("2022", DatePrecision.year, "2022-01-01T00:00:00+01:00"),
+        # A date known only to the day, month or year stands for noon in the show's time zone (issue 13, point 1).
+        ("2021-09", DatePrecision.month, "2021-09-01T12:00:00+02:00"),
+        ("2022", DatePrecision.year, "2022-01-01T12:00:00+01:00"),
+        ("2021-05-26", DatePrecision.day, "2021-05-26T12:00:00+02:00"),
+        (date(2021, 5, 26), DatePrecision.day, "2021-05-26T12:00:00+02:00"),
         ("2021-05-31T10:00:00+02:00", DatePrecision.day, "2021-05-31T10:00:00+02:00"),
     ],
 )
-def test_published_keeps_what_the_source_knows(value: str, precision: DatePrecision, iso: str) -> None:
+def test_published_keeps_what_the_source_knows(value: str | date, precision: DatePrecision, iso: str) -> None:
     when, found = parse_published(value, "Europe/Brussels", "x.md")
-    assert found == precision and when is not None and when.isoformat() == iso
+    assert found == precision and when is not None
+    assert when.astimezone(ZoneInfo("Europe/Brussels")).isoformat() == iso
+
+
+@pytest.mark.parametrize("timezone", ["Pacific/Pago_Pago", "UTC", "Europe/Brussels", "Asia/Kamchatka"])
+@pytest.mark.parametrize("value", ["2021", "2021-05", "2021-05-26"])
+def test_an_imprecise_date_is_the_same_calendar_day_in_utc(value: str, timezone: str) -> None:
+    """Noon in the show's zone is the written day in UTC too: feeds (in UTC) never move it to the day before."""
+    when, _ = parse_published(value, timezone, "x.md")
+    assert when is not None
+    written = date.fromisoformat((value + "-01-01")[:10]) if len(value) < 10 else date.fromisoformat(value)
+    assert when.astimezone(UTC).date() == written == when.astimezone(ZoneInfo(timezone)).date()
 
 
 def test_the_seeded_catalogue_loads_without_errors() -> None:
