@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from . import ingest
 from .catalogue import versions
-from .catalogue.identity import episode_guid_for, podcast_guid_for
+from .catalogue.identity import episode_guid_for, podcast_guid_for, video_guid_for
 from .catalogue.models import (
     LIVE_STATUSES,
     Credit,
@@ -349,7 +349,8 @@ class Syncer:
                 return None
             created = row is None
             if row is None:
-                row = Video(slug=loaded.slug)
+                first_slug = spec.previous_slugs[0] if spec.previous_slugs else loaded.slug
+                row = Video(slug=loaded.slug, guid=video_guid_for(first_slug))
                 session.add(row)
             row.slug, row.title, row.kind = loaded.slug, spec.title, VideoKind(spec.kind)
             provider, provider_id, canonical, start = _recognise_video(spec.url, rel)
