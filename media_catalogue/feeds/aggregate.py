@@ -13,7 +13,7 @@ from ..errors import NotFound
 from ..text import xml_safe
 from ..urls import UrlPlan
 from .build import add_items, feed_items, last_build, new_feed
-from .descriptions import cdata, description_html, paragraph
+from .descriptions import cdata, character_references, description_html, paragraph
 
 
 def _lead(shows: Sequence[Show]) -> Show | None:
@@ -80,7 +80,7 @@ def _aggregate_feed(
     p20.locked(True, owner=email or None)
     p20.medium("podcast")
     add_items(fg, items)
-    return bytes(fg.rss_str(pretty=True))
+    return character_references(bytes(fg.rss_str(pretty=True)))
 
 
 def _common_language(shows: Sequence[Show]) -> str | None:

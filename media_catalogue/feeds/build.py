@@ -25,7 +25,7 @@ from ..catalogue.models import Credit, Episode, Show, utcnow
 from ..config import Settings
 from ..text import render_markdown, xml_safe
 from ..urls import UrlPlan
-from .descriptions import cdata, description_html, paragraph
+from .descriptions import cdata, character_references, description_html, paragraph
 from .itunes import AppleEntryExtension, AppleExtension
 from .links import AtomLinksEntryExtension, AtomLinksExtension
 from .podcast_ns import PodcastIndexEntryExtension, PodcastIndexExtension
@@ -320,4 +320,4 @@ def build_feed(
             title=xml_safe(other.title),
         )  # fmt: skip
     add_items(fg, items)
-    return bytes(fg.rss_str(pretty=True))
+    return character_references(bytes(fg.rss_str(pretty=True)))

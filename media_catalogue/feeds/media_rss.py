@@ -38,7 +38,7 @@ from ..config import Settings
 from ..errors import NotFound
 from ..text import plain_text, xml_safe
 from ..urls import UrlPlan
-from .descriptions import DESCRIPTION_LIMIT, cdata, description_html, paragraph
+from .descriptions import DESCRIPTION_LIMIT, cdata, character_references, description_html, paragraph
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 GENERATOR = f"media-catalogue {__version__}"
@@ -288,9 +288,8 @@ def build_video_feed(
     fg.link(href=self_url, rel="self", type="application/rss+xml")
     fg.link(href=page, rel="alternate")
     fg.description(description)
-    language = _common_language(items)
-    if language:
-        fg.language(language)
+    # The videos' common language, else that of the channel's own (English) title and description.
+    fg.language(_common_language(items) or "en")
     fg.lastBuildDate(max((item.updated_at for item in items), default=EPOCH))
     for item in items:
         entry = fg.add_entry(order="append")
@@ -304,4 +303,4 @@ def build_video_feed(
         if item.file is not None:
             entry.enclosure(item.file.url, str(item.file.length), item.file.type)
         entry.mediarss.video(item)
-    return bytes(fg.rss_str(pretty=True))
+    return character_references(bytes(fg.rss_str(pretty=True)))
