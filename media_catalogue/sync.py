@@ -43,6 +43,7 @@ from .content.specs import EpisodeSpec, PersonSpec, ProjectSpec, ShowSpec, Video
 from .db import Database
 from .errors import CatalogueError, ContentError
 from .media.chapters import parse_chapters
+from .sync_renames import NONE, Guids, RenameGuard
 from .urls import UrlPlan
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,16 @@ class SyncReport:
 
 
 class Syncer:
-    def __init__(self, database: Database, settings: Settings, storage: Any, tree: ContentTree) -> None:
+    def __init__(
+        self, database: Database, settings: Settings, storage: Any, tree: ContentTree, new_guids: Guids
+    ) -> None:
         self.database = database
         self.settings = settings
         self.storage = storage
         self.tree = tree
         self.urls = UrlPlan(settings)
         self.report = SyncReport(errors=list(tree.errors))
+        self.renames = RenameGuard(tree, new_guids)
 
     # -- helpers -------------------------------------------------------------------------------------------------
 
@@ -266,6 +270,8 @@ class Syncer:
             if self._unchanged(row, loaded):
                 return None
             created = row is None
+            if row is None:
+                self.renames.check(show, loaded, rel)
             published_at, precision = parse_published(spec.published, show.timezone, rel)
             status = Status(spec.status)
             if status in (Status.published, Status.scheduled) and published_at is None:
@@ -387,7 +393,11 @@ class Syncer:
         seen = self.tree.seen_paths
         with self.database.session() as session:
             for episode in session.scalars(select(Episode).where(Episode.source_path.is_not(None))):
-                if episode.source_path in seen or episode.status == Status.unpublished:
+                if (
+                    episode.source_path in seen
+                    or episode.status == Status.unpublished
+                    or episode.id in self.renames.held
+                ):
                     continue
                 if episode.status == Status.draft:
                     continue
@@ -410,6 +420,8 @@ class Syncer:
             self.person(person)
         for show in self.tree.shows:
             self.show(show)
+        with self.database.session() as session:
+            self.renames.find_vanishing(session)
         for episode in self.tree.episodes:
             self.episode(episode)
         for video in self.tree.videos:
@@ -430,9 +442,12 @@ def _recognise_video(url: str | None, rel: str) -> tuple[str | None, str | None,
     return found.provider, found.provider_id, found.canonical_url, found.start_seconds
 
 
-def sync_folder(database: Database, settings: Settings, storage: Any, root: Path) -> SyncReport:
+def sync_folder(
+    database: Database, settings: Settings, storage: Any, root: Path, *, new_guids: Guids = NONE
+) -> SyncReport:
+    """Load the folder; `new_guids` ("show/episode"): new episodes that may reuse vanished audio (sync_renames)."""
     tree = load_tree(root)
-    report = Syncer(database, settings, storage, tree).run()
+    report = Syncer(database, settings, storage, tree, new_guids).run()
     log.info("sync %s: %d changes, %d errors", root, report.changes, len(report.errors))
     return report
 
