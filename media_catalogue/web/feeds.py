@@ -204,8 +204,7 @@ async def serve_cached(request: Request, key: str, build: Builder, topic: str | 
     return respond(request, entry, request.app.state.settings.feed_max_age)
 
 
-@router.get("/feeds/all.xml", response_class=Response)
-@router.head("/feeds/all.xml", response_class=Response, include_in_schema=False)
+@router.api_route("/feeds/all.xml", methods=["GET", "HEAD"], response_class=Response)
 async def all_feed(request: Request) -> Response:
     settings = request.app.state.settings
 
@@ -216,8 +215,7 @@ async def all_feed(request: Request) -> Response:
     return await serve_cached(request, "all", build, request.app.state.urls.all_feed())
 
 
-@router.get("/feeds/projects/{project}.xml", response_class=Response)
-@router.head("/feeds/projects/{project}.xml", response_class=Response, include_in_schema=False)
+@router.api_route("/feeds/projects/{project}.xml", methods=["GET", "HEAD"], response_class=Response)
 async def project_feed(request: Request, project: str) -> Response:
     settings = request.app.state.settings
 
@@ -229,8 +227,7 @@ async def project_feed(request: Request, project: str) -> Response:
     return await serve_cached(request, f"project:{project}", build, request.app.state.urls.project_feed(project))
 
 
-@router.get("/feeds/{show}.xml", response_class=Response)
-@router.head("/feeds/{show}.xml", response_class=Response, include_in_schema=False)
+@router.api_route("/feeds/{show}.xml", methods=["GET", "HEAD"], response_class=Response)
 async def show_feed(request: Request, show: str) -> Response:
     settings = request.app.state.settings
 
