@@ -20,7 +20,7 @@ router = APIRouter(tags=["feeds"])
 VIDEO_FEED_LIMIT = 200  # the newest videos; the catalogue holds a few dozen
 
 
-@router.api_route("/feeds/videos.xml", methods=["GET", "HEAD"], response_class=Response)
+@router.api_route("/feeds/videos.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False)
 async def videos_feed(request: Request) -> Response:
     settings = request.app.state.settings
 
@@ -31,7 +31,9 @@ async def videos_feed(request: Request) -> Response:
     return await serve_cached(request, "videos", build, request.app.state.urls.videos_feed())
 
 
-@router.api_route("/feeds/projects/{project}/videos.xml", methods=["GET", "HEAD"], response_class=Response)
+@router.api_route(
+    "/feeds/projects/{project}/videos.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False
+)
 async def project_videos_feed(request: Request, project: str) -> Response:
     settings = request.app.state.settings
     urls = request.app.state.urls
