@@ -1,5 +1,6 @@
 """Reading episodes/ files: valid trees load, every problem names the file, the line and the field."""
 
+import re
 from datetime import UTC, date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -122,3 +123,26 @@ def test_referenced_files_stay_inside_the_catalogue(tmp_path: Path, reference: s
     write(root, "match-en/escape.md", EPISODE.replace("enclosure_url:", f"audio: '{reference}'\nenclosure_url:"))
     errors = [error.message for error in load_tree(root).errors]
     assert len(errors) == 1 and "match-en/escape.md" in errors[0] and fragment in errors[0], errors
+
+
+# Research notes for staff, in the three languages of the catalogue: they belong in comments, not in public text.
+RESEARCH_NOTE = re.compile(
+    r"our sources|nos sources|onze bronnen|newsletters? (?:says?|announced|presenting)|not named in|n'est pas nommé"
+    r"|niet bij naam genoemd|will be completed when|say nothing more|disent rien de plus|zeggen er niets meer",
+    re.IGNORECASE,
+)
+
+
+def test_public_text_of_the_seeded_catalogue_states_facts_not_research_notes() -> None:
+    """Issue 13, point 13: notes about what the sources say stay in comments (episodes/README.md)."""
+    tree = load_tree(PROJECT_ROOT / "episodes")
+    public: list[tuple[str, str]] = []
+    for item in [*tree.episodes, *tree.videos]:
+        spec = item.spec
+        public += [(item.slug, spec.title), (item.slug, getattr(spec, "summary", "") or ""), (item.slug, item.body)]
+    for show in tree.shows:
+        public += [(show.slug, show.spec.title), (show.slug, show.spec.description or "")]
+    public += [(project.slug, project.spec.description or "") for project in tree.projects]
+    public += [(person.slug, f"{person.spec.affiliation or ''} {person.spec.bio or ''}") for person in tree.people]
+    assert len(public) > 100
+    assert [(slug, found.group(0)) for slug, text in public if (found := RESEARCH_NOTE.search(text))] == []
