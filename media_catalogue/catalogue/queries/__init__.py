@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ...errors import Gone, Invalid, NotFound
@@ -127,7 +127,7 @@ def list_shows(session: Session) -> list[Show]:
         session.scalars(
             select(Show)
             .options(selectinload(Show.project), selectinload(Show.seasons), selectinload(Show.credits))
-            .order_by(Show.title)
+            .order_by(Show.title, Show.id)
         )
     )
 
@@ -157,7 +157,7 @@ def show_translations(session: Session, show: Show) -> list[Show]:
         session.scalars(
             select(Show)
             .where(Show.translation_group == show.translation_group, Show.id != show.id)
-            .order_by(Show.language)
+            .order_by(Show.language, Show.id)
         )
     )
 
@@ -183,7 +183,9 @@ def get_episode(session: Session, show: Show, slug: str, *, include_unpublished:
 
 def list_all_episodes(session: Session, show: Show) -> list[Episode]:
     """Every episode of a show whatever its status (drafts, scheduled, deleted), newest first: for operators."""
-    statement = select(Episode).where(Episode.show_id == show.id).order_by(Episode.published_at.desc())
+    statement = (
+        select(Episode).where(Episode.show_id == show.id).order_by(Episode.published_at.desc(), Episode.id.desc())
+    )
     return list(session.scalars(statement))
 
 
@@ -197,15 +199,20 @@ def episode_translations(session: Session, episode: Episode) -> list[Episode]:
 
 
 def neighbours(session: Session, episode: Episode) -> tuple[Episode | None, Episode | None]:
-    """(previous, next) live episodes of the same show, by publication time."""
+    """(previous, next) live episodes of the same show in the order the lists and feeds use: publication time, then
+    id for episodes published at the same time (a total order, so every episode has its own neighbours)."""
     base = live_filter(select(Episode)).where(Episode.show_id == episode.show_id, Episode.id != episode.id)
+    when, key = episode.published_at, episode.id
+    same_time = Episode.published_at == when
     previous = session.scalar(
-        base.where(Episode.published_at <= episode.published_at)
+        base.where(or_(Episode.published_at < when, and_(same_time, Episode.id < key)))
         .order_by(Episode.published_at.desc(), Episode.id.desc())
         .limit(1)
     )
     following = session.scalar(
-        base.where(Episode.published_at > episode.published_at).order_by(Episode.published_at, Episode.id).limit(1)
+        base.where(or_(Episode.published_at > when, and_(same_time, Episode.id > key)))
+        .order_by(Episode.published_at, Episode.id)
+        .limit(1)
     )
     return previous, following
 
@@ -246,7 +253,7 @@ def list_videos(
             selectinload(Video.credits).selectinload(Credit.person),
             selectinload(Video.links),
         )
-        .order_by(Video.published_on.desc().nulls_last(), Video.title)
+        .order_by(Video.published_on.desc().nulls_last(), Video.title, Video.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
@@ -289,7 +296,7 @@ def get_project(session: Session, slug: str) -> Project:
 
 
 def list_projects(session: Session) -> list[Project]:
-    return list(session.scalars(select(Project).order_by(Project.name)))
+    return list(session.scalars(select(Project).order_by(Project.name, Project.id)))
 
 
 def get_person(session: Session, slug: str) -> Person:
@@ -300,4 +307,4 @@ def get_person(session: Session, slug: str) -> Person:
 
 
 def list_people(session: Session) -> list[Person]:
-    return list(session.scalars(select(Person).order_by(Person.name)))
+    return list(session.scalars(select(Person).order_by(Person.name, Person.id)))
