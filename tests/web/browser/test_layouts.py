@@ -83,8 +83,8 @@ def test_every_public_page_fits_the_screen(seeded_site: str, browser: Any, width
             assert response is not None and response.status == (404 if name.startswith("not-found") else 200), path
             page.wait_for_load_state("load")
             wide = page.evaluate(
-                "() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]"
-                ".filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className"
+                "() => { const w = document.documentElement.clientWidth;"
+                " return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className"
                 " + '#' + e.id).slice(0, 5); }"
             )
             scroll = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
