@@ -53,6 +53,15 @@ class Settings(BaseSettings):
         None, description="Signs session cookies and CSRF tokens; generated into the data directory when empty."
     )
     websub_hub_url: str | None = Field(None, description="WebSub hub notified when a feed changes.")
+    import_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts or networks (127.0.0.1, 10.0.0.0/8, feeds.internal) that feed imports may fetch from even "
+        "though they are loopback, private or link-local; empty: only public addresses.",
+    )
+    import_max_feed_bytes: int = Field(20 * 1024 * 1024, description="Largest feed document an import reads.")
+    import_timeout_seconds: float = Field(
+        900, description="Longest time one download of an import (feed, media, artwork...) may take, in seconds."
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,6 +48,12 @@ def alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; run on every start, a no-op when already there."""
     command.upgrade(alembic_config(engine), "head")
+
+
+def ping(session: Session) -> str:
+    """One real round trip to the database (the health check); answers the dialect's name."""
+    session.execute(text("SELECT 1"))
+    return session.get_bind().dialect.name
 
 
 class Database:

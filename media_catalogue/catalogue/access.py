@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import CatalogueError, Conflict, Forbidden, Invalid, NotFound, Unauthorized
@@ -142,18 +142,25 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
+def end_credentials(session: Session, user: User) -> None:
+    """Every login session and API token the user holds stops working now, for good: re-enabling the account or
+    granting the role again does not bring them back (each request checks them against this instant)."""
+    user.credentials_changed_at = utcnow()
+    end_sessions(session, user)
+
+
 def set_password(session: Session, user: User, password: str) -> None:
     """New password; every login session and API token of the user stops working at once."""
     check_password_rules(password)
     user.password_hash = _hasher.hash(password)
     user.password_changed_at = utcnow()
-    end_sessions(session, user)
+    end_credentials(session, user)
 
 
 def set_disabled(session: Session, user: User, disabled: bool = True) -> None:
     user.disabled = disabled
     if disabled:
-        end_sessions(session, user)
+        end_credentials(session, user)
 
 
 def grant(session: Session, user: User, role: Role, show: Show | None = None) -> RoleGrant:
@@ -172,6 +179,7 @@ def revoke_grant(session: Session, user: User, role: Role, show: Show | None = N
     for existing in list(user.grants):
         if existing.role == role and existing.show_id == (show.id if show else None):
             user.grants.remove(existing)
+            end_credentials(session, user)  # a credential made while the role was held must not keep it
             session.flush()
             return True
     return False
@@ -180,7 +188,8 @@ def revoke_grant(session: Session, user: User, role: Role, show: Show | None = N
 # -- login and sessions ------------------------------------------------------------------------------------------
 
 
-def _check_throttle(session: Session, username: str, address: str, now: datetime) -> None:
+def _failures(session: Session, username: str, address: str, now: datetime) -> tuple[int, int]:
+    """Failed attempts in the window, for the account (since its last success) and for the address."""
     since = now - THROTTLE_WINDOW
     last_success = session.scalar(
         select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True))
@@ -196,18 +205,38 @@ def _check_throttle(session: Session, username: str, address: str, now: datetime
             LoginAttempt.address == address, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since
         )
     )
-    if (user_failures or 0) >= MAX_FAILURES_PER_USER or (address_failures or 0) >= MAX_FAILURES_PER_ADDRESS:
-        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
-        raise Throttled(f"Too many failed sign-ins. Wait {minutes} minutes and try again.")
+    return user_failures or 0, address_failures or 0
+
+
+def _record_attempt(session: Session, username: str, address: str, now: datetime) -> int:
+    """The attempt is committed as a failure before the password is looked at, in a transaction of its own, so
+    concurrent attempts all see each other: at most MAX_FAILURES_PER_USER of them ever reach the password check."""
+    with Session(bind=session.get_bind()) as own:
+        attempt = LoginAttempt(username=username, address=address, succeeded=False, at=now)
+        own.add(attempt)
+        own.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * THROTTLE_WINDOW))
+        own.commit()
+        return attempt.id
+
+
+def _visible(text: str, limit: int) -> str:
+    """Control characters (NUL included: PostgreSQL refuses it in text) never reach a query."""
+    return "".join(ch for ch in text if ch.isprintable())[:limit]
 
 
 def authenticate(session: Session, username: str, password: str, *, address: str = "") -> User:
     """The user if the password is right; raises Unauthorized (one message for every reason) or Throttled.
 
-    Failed attempts are recorded by the caller's transaction; commit even when this raises (see `login`)."""
-    username = username.strip().lower()[:80]
+    Every attempt is counted (committed on its own) before the password is checked; a success marks it so."""
+    username = _visible(username.strip().lower(), 80)
+    address = _visible(address, 64)
     now = utcnow()
-    _check_throttle(session, username, address[:64], now)
+    attempt_id = _record_attempt(session, username, address, now)
+    user_failures, address_failures = _failures(session, username, address, now)
+    # The attempt just recorded counts as one of the failures until the password proves it right.
+    if user_failures > MAX_FAILURES_PER_USER or address_failures > MAX_FAILURES_PER_ADDRESS:
+        minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
+        raise Throttled(f"Too many failed sign-ins. Wait {minutes} minutes and try again.")
     user = session.scalar(select(User).where(User.username == username))
     ok = False
     try:
@@ -215,10 +244,9 @@ def authenticate(session: Session, username: str, password: str, *, address: str
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and not user.disabled
-    session.add(LoginAttempt(username=username, address=address[:64], succeeded=ok, at=now))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 4 * THROTTLE_WINDOW))
     if not ok or user is None:
         raise Unauthorized("The username or password is wrong, or the account is disabled.", field="password")
+    session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(succeeded=True))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.last_login_at = now
@@ -257,7 +285,7 @@ def resume_session(session: Session, session_id: str) -> LoginSession | None:
     if login is None or login.expires_at <= now or login.created_at + SESSION_MAX <= now:
         return None
     user = login.user
-    if user.disabled or user.password_changed_at > login.created_at:
+    if user.disabled or user.credentials_changed_at >= login.created_at:
         return None
     if now - login.last_seen_at > timedelta(minutes=1):
         login.last_seen_at = now
@@ -298,7 +326,7 @@ def token_identity(session: Session, value: str) -> Identity | None:
     now = utcnow()
     if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
         return None
-    if token.user.disabled:
+    if token.user.disabled or token.user.credentials_changed_at >= token.created_at:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now

@@ -163,7 +163,7 @@ class Show(Base):
     website: Mapped[str | None] = mapped_column(String(2000))
     copyright: Mapped[str] = mapped_column(String(500), default="")
     # podcast:guid, computed once from the feed URL at creation and then frozen, even if the domain moves.
-    podcast_guid: Mapped[str] = mapped_column(String(36), unique=True)
+    podcast_guid: Mapped[str] = mapped_column(String(100), unique=True)
     show_type: Mapped[ShowType] = mapped_column(_enum(ShowType, "show_type"), default=ShowType.episodic)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Brussels")
     medium: Mapped[str] = mapped_column(String(20), default="podcast")
@@ -176,6 +176,12 @@ class Show(Base):
     license: Mapped[str | None] = mapped_column(String(200))
     locked: Mapped[bool] = mapped_column(Boolean, default=True)
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Moving in: the feed URL a show was imported from (its identity for re-imports) and every feed URL it had before.
+    imported_from: Mapped[str | None] = mapped_column(String(2000))
+    previous_feed_urls: Mapped[list[str] | None] = mapped_column(JSON)
+    # Moving out: where the feed went (itunes:new-feed-url, and the old feed URL answers 301) and since when.
+    new_feed_url: Mapped[str | None] = mapped_column(String(2000))
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
     # Bumped by every change to the show or its episodes: feed and page caches compare it.
     content_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -234,12 +240,15 @@ class Episode(Base):
         _enum(DatePrecision, "date_precision"), default=DatePrecision.day
     )
     # Podcast apps identify an episode by its GUID: it is set at first publication and never changed after.
-    guid: Mapped[str | None] = mapped_column(String(200), unique=True)
+    guid: Mapped[str | None] = mapped_column(String(1000), unique=True)
     artwork_key: Mapped[str | None] = mapped_column(String(500))
     # Enclosure hosted elsewhere (when no media file of ours exists).
     external_enclosure_url: Mapped[str | None] = mapped_column(String(2000))
     external_enclosure_length: Mapped[int | None] = mapped_column(BigInteger)
     external_enclosure_type: Mapped[str | None] = mapped_column(String(100))
+    # What the feed it was imported from said: duration (when no file of ours gives it) and why a download failed.
+    external_duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    import_error: Mapped[str | None] = mapped_column(String(1000))
     chapters: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     translation_group: Mapped[str | None] = mapped_column(String(160), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -397,6 +406,8 @@ class Video(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     subtitle_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     series: Mapped[str | None] = mapped_column(String(200))
+    # A copy of the provider's thumbnail, fetched once at import and served by the catalogue.
+    thumbnail_key: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[Status] = mapped_column(_enum(Status, "video_status"), default=Status.published)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="SET NULL"))

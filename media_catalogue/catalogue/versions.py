@@ -1,14 +1,22 @@
 """Content versions: counters in the database that every change bumps, so caches in any worker process can tell
-cheaply whether what they hold is still current (one indexed read instead of a rebuild)."""
+cheaply whether what they hold is still current (one indexed read instead of a rebuild).
+
+This module is the one reader of the catalogue-wide counter: `catalogue_version(session)` inside a unit of work,
+and `VersionReader` for the per-request check of the feed and page caches, which must cost next to nothing.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import sqlite3
+
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from .models import CatalogueState, Show
 
 CATALOGUE_KEY = "catalogue"
+_CATALOGUE_VERSION = select(CatalogueState.value).where(CatalogueState.key == CATALOGUE_KEY)
+_CATALOGUE_VERSION_SQL = "SELECT value FROM catalogue_state WHERE key = ?"
 
 
 def touch(session: Session, *shows: Show) -> None:
@@ -30,5 +38,42 @@ def bump_catalogue(session: Session) -> None:
 
 
 def catalogue_version(session: Session) -> int:
-    value = session.scalar(select(CatalogueState.value).where(CatalogueState.key == CATALOGUE_KEY))
+    value = session.scalar(_CATALOGUE_VERSION)
     return int(value or 0)
+
+
+class VersionReader:
+    """The catalogue version read outside any session, once per request by the feed and page caches.
+
+    On an SQLite file a dedicated autocommit sqlite3 connection reads it in a few microseconds (an SQLAlchemy pool
+    checkout costs several times the query; in WAL mode each SELECT sees the latest commit). Use it from one thread
+    at a time (the event loop's). Elsewhere a pooled connection of the engine reads it: `instant` is False then, and
+    async callers should read it in a worker thread.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        url = engine.url
+        database_file = url.database if url.get_backend_name() == "sqlite" else None
+        self._sqlite_path = database_file if database_file and database_file != ":memory:" else None
+        self._sqlite: sqlite3.Connection | None = None
+
+    @property
+    def instant(self) -> bool:
+        """True when a read never waits on the network or a pool (safe to call from the event loop)."""
+        return self._sqlite_path is not None
+
+    def read(self) -> int:
+        if self._sqlite_path is not None:
+            if self._sqlite is None:
+                self._sqlite = sqlite3.connect(self._sqlite_path, isolation_level=None, check_same_thread=False)
+                self._sqlite.execute("PRAGMA busy_timeout=10000")
+            row = self._sqlite.execute(_CATALOGUE_VERSION_SQL, (CATALOGUE_KEY,)).fetchone()
+            return int(row[0]) if row and row[0] is not None else 0
+        with self.engine.connect() as connection:
+            return int(connection.execute(_CATALOGUE_VERSION).scalar() or 0)
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None

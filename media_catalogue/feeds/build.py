@@ -144,6 +144,8 @@ def episode_item(episode: Episode, urls: UrlPlan) -> Item | None:
     duration = None
     if media is not None and media.duration_ms:
         duration = max(1, round(media.duration_ms / 1000))
+    elif media is None and episode.external_duration_ms:  # an imported episode whose file stays at the old host
+        duration = max(1, round(episode.external_duration_ms / 1000))
     description = description_html(episode.summary or "") or description_html(episode.show_notes or "")
     title = xml_safe(episode.title).strip() or episode.slug
     alternates = []
@@ -303,6 +305,8 @@ def build_feed(
         itunes.itunes_complete("yes")
     if show.subtitle:
         itunes.itunes_subtitle(xml_safe(show.subtitle))
+    if show.new_feed_url:  # moved out (move-feed): apps move their subscription there
+        itunes.itunes_new_feed_url(show.new_feed_url)
 
     p20 = fg.podcastindex
     p20.guid(show.podcast_guid or podcast_guid_for(feed_url))

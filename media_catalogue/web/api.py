@@ -114,7 +114,9 @@ def video_out(video: Video, urls: UrlPlan) -> VideoOut:
         provider_id=video.provider_id,
         url=video.url,
         embed_url=provider.embed_url if provider else None,
-        thumbnail_url=provider.thumbnail_url if provider else None,
+        thumbnail_url=urls.artwork(video.thumbnail_key)
+        if video.thumbnail_key
+        else (provider.thumbnail_url if provider else None),
         published_on=video.published_on,
         date_precision=video.date_precision.value,
         language=video.language,

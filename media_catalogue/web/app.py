@@ -41,6 +41,32 @@ def _error_response(request: Request, status: int, body: dict[str, Any]) -> Resp
     return HTMLResponse(page, status_code=status)
 
 
+# Enclosures and side files are published in feeds as absolute URLs and take no query: their 301 names the new
+# absolute URL, as a feed would.
+_PUBLISHED_FILES = ("/media/", "/chapters/", "/transcripts/")
+
+
+def moved_response(request: Request, exc: Moved) -> Response:
+    """The one answer to a renamed show, episode or video, whichever route asked: 301 to the same URL with the
+    renamed segment replaced. A show is the first segment equal to the old slug, an episode the last; a segment may
+    carry an extension after the slug (/feeds/{show}.xml, /media/{show}/{episode}.mp3)."""
+    segments = request.url.path.split("/")
+    matches = [
+        i
+        for i, segment in enumerate(segments)
+        if unquote(segment) == exc.old_slug or unquote(segment).startswith(f"{exc.old_slug}.")
+    ]
+    if not matches:  # the slug came from elsewhere (a query parameter): there is no address to move
+        return _error_response(request, 404, {"code": "not_found", "message": "Not Found"})
+    index = matches[-1] if exc.kind == "episode" else matches[0]
+    segments[index] = quote(exc.new_slug) + unquote(segments[index])[len(exc.old_slug) :]
+    path = "/".join(segments)
+    if request.url.path.startswith(_PUBLISHED_FILES):
+        return RedirectResponse(request.app.state.urls.absolute(path), status_code=301)
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(path + query, status_code=301)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CatalogueError)
     async def catalogue_error(request: Request, exc: CatalogueError) -> Response:
@@ -48,20 +74,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Moved)
     async def moved(request: Request, exc: Moved) -> Response:
-        # Replace exactly the renamed segment: a show is the first segment equal to the old slug, an episode the last.
-        # A segment may carry an extension after the slug (/feeds/{show}.xml, /media/{show}/{episode}.mp3).
-        segments = request.url.path.split("/")
-        matches = [
-            i
-            for i, segment in enumerate(segments)
-            if unquote(segment) == exc.old_slug or unquote(segment).startswith(f"{exc.old_slug}.")
-        ]
-        if not matches:
-            raise StarletteHTTPException(404)
-        index = matches[-1] if exc.kind == "episode" else matches[0]
-        segments[index] = quote(exc.new_slug) + unquote(segments[index])[len(exc.old_slug) :]
-        query = f"?{request.url.query}" if request.url.query else ""
-        return RedirectResponse("/".join(segments) + query, status_code=301)
+        return moved_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -118,12 +131,15 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     # Feeds first: podcast apps poll them more than anything else is requested, and routes match in order.
     app.include_router(video_feeds_router)  # before feeds_router, whose /feeds/{show}.xml would match
     app.include_router(feeds_router)
+    from .opml import router as opml_router
+
+    app.include_router(opml_router)
     app.include_router(health_router)
     app.include_router(api_router, prefix="/api")
     from .public import install_public_site
 
     install_public_site(app)
-    from .staff_api import router as staff_api_router
+    from .staff import router as staff_api_router
 
     app.include_router(staff_api_router, prefix="/api")
     from .admin import router as admin_router

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..db import Database
+from ..storage import Storage
 from ..urls import UrlPlan
 
 
@@ -27,8 +28,8 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_storage(request: Request) -> Any:
-    return request.app.state.storage
+def get_storage(request: Request) -> Storage:
+    return request.app.state.storage  # type: ignore[no-any-return]
 
 
 def get_urls(request: Request) -> UrlPlan:
@@ -38,5 +39,5 @@ def get_urls(request: Request) -> UrlPlan:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[Session, Depends(get_session)]
-StorageDep = Annotated[Any, Depends(get_storage)]
+StorageDep = Annotated[Storage, Depends(get_storage)]
 UrlsDep = Annotated[UrlPlan, Depends(get_urls)]

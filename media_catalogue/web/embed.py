@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from .deps import SessionDep, UrlsDep
 from .metadata import artwork_url, episode_artwork, episode_source
-from .pages import PAGE_METHODS, Relocated, find_episode, moved
+from .pages import PAGE_METHODS, find_episode
 from .templating import LANGUAGES, render_page, request_language
 
 router = APIRouter(include_in_schema=False)
@@ -32,10 +32,7 @@ def iframe(src: str, title: str, width: int | str = "100%", height: int = EMBED_
 
 @router.api_route("/embed/{show}/{episode}", methods=PAGE_METHODS)
 def embed(show: str, episode: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    try:
-        found_show, found = find_episode(session, show, episode)
-    except Relocated as exc:
-        return moved(request, f"/embed/{exc.show}/{exc.episode or episode}")
+    found_show, found = find_episode(session, show, episode)
     explicit = request.query_params.get("lang")
     language = (
         explicit if explicit in LANGUAGES

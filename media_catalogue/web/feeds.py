@@ -17,7 +17,6 @@ import asyncio
 import gzip
 import hashlib
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,13 +24,12 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from ..catalogue import queries
-from ..catalogue.models import CatalogueState, utcnow
-from ..catalogue.versions import CATALOGUE_KEY
+from ..catalogue.models import utcnow
+from ..catalogue.versions import VersionReader
 from ..db import Database
 from ..feeds.aggregate import build_catalogue_feed, build_project_feed
 from ..feeds.build import RSS_CONTENT_TYPE, build_feed
@@ -43,8 +41,6 @@ router = APIRouter(tags=["feeds"])
 
 ALL_FEED_LIMIT = 100  # the catalogue-wide feed lists the newest episodes only
 _LAST_BUILD = re.compile(rb"<lastBuildDate>([^<]+)</lastBuildDate>")
-_VERSION_QUERY = select(CatalogueState.value).where(CatalogueState.key == CATALOGUE_KEY)
-_VERSION_SQL = "SELECT value FROM catalogue_state WHERE key = ?"
 
 Builder = Callable[[Session], bytes]
 
@@ -88,22 +84,11 @@ class FeedCache:
         self._locks: dict[str, asyncio.Lock] = {}
         self.builds = 0
         self.topics: dict[str, str] = {}  # key -> public feed URL, for WebSub pings
-        url = database.engine.url
-        database_file = url.database if url.get_backend_name() == "sqlite" else None
-        self._sqlite_path = database_file if database_file and database_file != ":memory:" else None
-        self._sqlite: sqlite3.Connection | None = None
+        self.versions = VersionReader(database.engine)
 
     def catalogue_version(self) -> int:
-        """The one query per request. On SQLite a dedicated autocommit sqlite3 connection reads it in a few
-        microseconds (an SQLAlchemy pool checkout costs several times the query); elsewhere the engine's pool."""
-        if self._sqlite_path:
-            if self._sqlite is None:
-                self._sqlite = sqlite3.connect(self._sqlite_path, isolation_level=None, check_same_thread=False)
-                self._sqlite.execute("PRAGMA busy_timeout=10000")
-            row = self._sqlite.execute(_VERSION_SQL, (CATALOGUE_KEY,)).fetchone()
-            return int(row[0]) if row and row[0] is not None else 0
-        with self.database.engine.connect() as connection:
-            return int(connection.execute(_VERSION_QUERY).scalar() or 0)
+        """The one database read per request (catalogue.versions.VersionReader: microseconds on SQLite)."""
+        return self.versions.read()
 
     def _fresh(self, entry: CachedFeed | None, version: int) -> bool:
         return (
@@ -235,12 +220,35 @@ async def project_feed(request: Request, project: str) -> Response:
 async def show_feed(request: Request, show: str) -> Response:
     settings = request.app.state.settings
 
+    moved = _moved_feeds(request)
+
     def build(session: Session) -> bytes:
         row = queries.get_show(session, show)
+        moved[show] = row.new_feed_url  # read with every build, so a move reaches every worker with the version
         episodes = queries.live_episodes(session, show=row)
         return build_feed(row, episodes, settings, translations=queries.show_translations(session, row))
 
-    return await serve_cached(request, f"show:{show}", build, request.app.state.urls.feed(show))
+    response = await serve_cached(request, f"show:{show}", build, request.app.state.urls.feed(show))
+    return moved_out(response, moved.get(show))
+
+
+# -- moved out (media-catalogue move-feed): the old feed URL answers 301, its body still says itunes:new-feed-url --
+
+
+def _moved_feeds(request: Request) -> dict[str, str | None]:
+    moved: dict[str, str | None] | None = getattr(request.app.state, "moved_feeds", None)
+    if moved is None:
+        moved = request.app.state.moved_feeds = {}
+    return moved
+
+
+def moved_out(response: Response, new_feed_url: str | None) -> Response:
+    """A 301 to the feed's new address (Apple's move procedure), keeping the body for apps that read it instead."""
+    if not new_feed_url:
+        return response
+    response.status_code = 301
+    response.headers["Location"] = new_feed_url
+    return response
 
 
 __all__ = ["router", "serve_cached", "respond", "FeedCache", "CachedFeed"]

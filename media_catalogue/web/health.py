@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from .. import __version__
+from ..db import ping
 from .deps import SessionDep
 
 router = APIRouter()
@@ -20,5 +20,4 @@ class Health(BaseModel):
 
 @router.get("/healthz", response_model=Health, tags=["operations"])
 def healthz(session: SessionDep) -> Health:
-    session.execute(text("SELECT 1"))
-    return Health(ok=True, version=__version__, database=session.get_bind().dialect.name)
+    return Health(ok=True, version=__version__, database=ping(session))

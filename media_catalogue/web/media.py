@@ -17,18 +17,17 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
-from ..catalogue.models import Episode
 from ..errors import NotFound
 from ..media.chapters import VERSION as CHAPTERS_VERSION
 from ..media.transcripts import MIME_TYPES as TRANSCRIPT_TYPES
-from .deps import SessionDep, StorageDep, UrlsDep
+from ..storage import Storage
+from .deps import SessionDep, StorageDep
 from .pagecache import etag_matches
-from .pages import Relocated, find_episode
+from .pages import find_episode
 
 router = APIRouter(include_in_schema=False)
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
@@ -77,7 +76,7 @@ def if_range_matches(header: str | None, tag: str | None, last_modified: datetim
 
 
 def serve_object(
-    request: Request, storage: Any, key: str, *, content_type: str, etag: str | None = None,
+    request: Request, storage: Storage, key: str, *, content_type: str, etag: str | None = None,
     cache_control: str = MEDIA_CACHE, extra: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     """Redirect to the object's public URL, or stream it with exact HEAD/Range/conditional semantics."""
@@ -121,16 +120,11 @@ def _split(filename: str, parts: int) -> list[str]:
 
 
 @router.api_route("/media/{show}/{filename}", methods=["GET", "HEAD"])
-def enclosure(
-    show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep, urls: UrlsDep
-) -> Response:
+def enclosure(show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep) -> Response:
     stem, extension = _split(filename, 2)
     slug, _, role = stem.partition(".")
     role = role or "primary"
-    try:
-        found_show, episode = find_episode(session, show, slug)
-    except Relocated as exc:
-        return RedirectResponse(urls.enclosure(exc.show, exc.episode or slug, extension, role), status_code=301)
+    found_show, episode = find_episode(session, show, slug)
     for media in episode.media_files:
         if media.role == role and media.extension.lower() == extension.lower():
             return serve_object(request, storage, media.storage_key, content_type=media.mime_type, etag=media.sha256)
@@ -147,7 +141,7 @@ class _Thumbnails:
         self.max_entries = max_entries
         self.lock = threading.Lock()
 
-    def get(self, storage: Any, key: str, version: str, width: int) -> bytes:
+    def get(self, storage: Storage, key: str, version: str, width: int) -> bytes:
         cache_key = (key, version, width)
         with self.lock:
             if cache_key in self.entries:
@@ -197,23 +191,12 @@ def artwork(key: str, request: Request, storage: StorageDep, w: int | None = Non
         **headers, "Content-Length": str(len(data))})  # fmt: skip
 
 
-def _side_file_episode(session: Any, show: str, slug: str) -> tuple[str, Episode] | Relocated:
-    try:
-        found_show, episode = find_episode(session, show, slug)
-    except Relocated as exc:
-        return exc
-    return found_show.slug, episode
-
-
 @router.api_route("/chapters/{show}/{filename}", methods=["GET", "HEAD"])
-def chapters(show: str, filename: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+def chapters(show: str, filename: str, request: Request, session: SessionDep) -> Response:
     slug, extension = _split(filename, 2)
     if extension != "json":
         raise NotFound("Chapters are published as JSON.")
-    found = _side_file_episode(session, show, slug)
-    if isinstance(found, Relocated):
-        return RedirectResponse(urls.chapters(found.show, found.episode or slug), status_code=301)
-    _, episode = found
+    _, episode = find_episode(session, show, slug)
     if not episode.chapters:
         raise NotFound(f"The episode '{slug}' has no chapters.")
     body = json.dumps({"version": CHAPTERS_VERSION, "chapters": episode.chapters}, ensure_ascii=False).encode()
@@ -231,14 +214,9 @@ def chapters(show: str, filename: str, request: Request, session: SessionDep, ur
 
 
 @router.api_route("/transcripts/{show}/{filename}", methods=["GET", "HEAD"])
-def transcript(
-    show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep, urls: UrlsDep
-) -> Response:
+def transcript(show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep) -> Response:
     slug, language, fmt = _split(filename, 3)
-    found = _side_file_episode(session, show, slug)
-    if isinstance(found, Relocated):
-        return RedirectResponse(urls.transcript(found.show, found.episode or slug, language, fmt), status_code=301)
-    _, episode = found
+    _, episode = find_episode(session, show, slug)
     for item in episode.transcripts:
         if item.language == language and item.format == fmt:
             content_type = f"{TRANSCRIPT_TYPES.get(fmt, item.mime_type)}; charset=utf-8"

@@ -8,13 +8,16 @@ from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
+from ..catalogue import queries
+from ..catalogue.models import Episode, Show
 from ..errors import NotFound
 from .deps import SessionDep, SettingsDep, UrlsDep
 from .embed import EMBED_HEIGHT, EMBED_WIDTH, iframe
 from .media import ARTWORK_WIDTHS
 from .metadata import episode_artwork
-from .pages import Relocated, find_episode
+from .pages import find_episode
 
 router = APIRouter(tags=["oembed"])
 Size = Annotated[int | None, Query(ge=1, le=10_000)]
@@ -35,6 +38,20 @@ def _episode_path(url: str, base_url: str) -> tuple[str, str]:
     raise NotFound("Only episode pages of this catalogue can be embedded.")
 
 
+def _episode_following_renames(session: Session, show_slug: str, episode_slug: str) -> tuple[Show, Episode]:
+    """oEmbed describes the episode a pasted URL leads to: a renamed show or episode is followed here (at most both
+    renamed), not answered with a redirect."""
+    for _ in range(2):
+        try:
+            return find_episode(session, show_slug, episode_slug)
+        except queries.Moved as exc:
+            if exc.kind == "show":
+                show_slug = exc.new_slug
+            else:
+                episode_slug = exc.new_slug
+    return find_episode(session, show_slug, episode_slug)
+
+
 @router.get("/oembed", summary="oEmbed for episode pages")
 def oembed(
     url: Annotated[str, Query(max_length=2000, description="An episode page URL of this catalogue.")],
@@ -53,10 +70,7 @@ def oembed(
             status_code=501,
         )
     show_slug, episode_slug = _episode_path(url, settings.base_url)
-    try:
-        show, episode = find_episode(session, show_slug, episode_slug)
-    except Relocated as exc:
-        show, episode = find_episode(session, exc.show, exc.episode or episode_slug)
+    show, episode = _episode_following_renames(session, show_slug, episode_slug)
     frame_width = min(width or EMBED_WIDTH, maxwidth or EMBED_WIDTH * 10)
     frame_height = min(height or EMBED_HEIGHT, maxheight or EMBED_HEIGHT * 10)
     page = urls.episode(show.slug, episode.slug)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -25,10 +24,10 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import anyio
-from sqlalchemy import text
 
 from ..catalogue.models import utcnow
 from ..catalogue.queries import next_scheduled_time
+from ..catalogue.versions import VersionReader
 from ..db import Database
 from .templating import choose_language
 
@@ -37,7 +36,6 @@ log = logging.getLogger(__name__)
 MARKER = b"x-page-cache"
 # Paths that never hold a rendered page: skip even the version read.
 _SKIP = ("/api/", "/media/", "/static/", "/artwork/", "/admin", "/feeds/", "/chapters/", "/transcripts/", "/healthz")
-_VERSION_SQL = "SELECT value FROM catalogue_state WHERE key = 'catalogue'"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -73,36 +71,22 @@ def etag_matches(if_none_match: bytes | None, etag: bytes) -> bool:
 
 
 class PageCache:
-    """A bounded LRU of rendered responses plus the cheapest possible read of the content version."""
+    """A bounded LRU of rendered responses, checked against the catalogue version (catalogue.versions)."""
 
     def __init__(self, database: Database, *, max_entries: int = 1000) -> None:
         self.database = database
         self.max_entries = max_entries
         self.entries: OrderedDict[tuple[str, str, str], Entry] = OrderedDict()
         self._lock = threading.Lock()
-        self._sqlite: sqlite3.Connection | None = None
-        url = database.engine.url
-        self._sqlite_path = url.database if url.get_backend_name() == "sqlite" and url.database else None
+        self.versions = VersionReader(database.engine)
         self.hits = 0
         self.misses = 0
 
-    def _sqlite_version(self) -> int:
-        # A dedicated autocommit connection used only from the event loop's thread: in WAL mode each SELECT
-        # sees the latest committed counter, at a few microseconds per read.
-        if self._sqlite is None:
-            self._sqlite = sqlite3.connect(self._sqlite_path or "", isolation_level=None, check_same_thread=False)
-            self._sqlite.execute("PRAGMA busy_timeout=10000")
-        row = self._sqlite.execute(_VERSION_SQL).fetchone()
-        return int(row[0]) if row else 0
-
-    def _engine_version(self) -> int:
-        with self.database.engine.connect() as connection:
-            return int(connection.execute(text(_VERSION_SQL)).scalar() or 0)
-
     async def version(self) -> int:
-        if self._sqlite_path and self._sqlite_path != ":memory:":
-            return self._sqlite_version()
-        return await anyio.to_thread.run_sync(self._engine_version)
+        """The catalogue version, read on every request: inline when instant (SQLite), else in a worker thread."""
+        if self.versions.instant:
+            return self.versions.read()
+        return await anyio.to_thread.run_sync(self.versions.read)
 
     def _expiry(self, now: datetime) -> datetime | None:
         with self.database.session() as session:
@@ -131,9 +115,7 @@ class PageCache:
             self.entries.clear()
 
     def close(self) -> None:
-        if self._sqlite is not None:
-            self._sqlite.close()
-            self._sqlite = None
+        self.versions.close()
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:

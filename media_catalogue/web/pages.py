@@ -1,21 +1,22 @@
 """Public HTML pages: home, shows, episodes, projects, people and search. They call the same catalogue queries as
-the JSON API and differ only in rendering (templates/<route>.html). Renamed slugs answer 301 to the new URL,
-unknown ones 404 and unpublished episodes 410, through the app's error page."""
+the JSON API and differ only in rendering (templates/<route>.html). Renamed slugs answer 301 to the new URL (the
+app's one handler of queries.Moved), unknown ones 404 and unpublished episodes 410, through the app's error page."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from ..catalogue import queries, search
 from ..catalogue.models import Episode, Show, Transcript
 from ..catalogue.queries import listings
+from ..storage import Storage
 from ..text import plain_text
 from .deps import SessionDep, StorageDep, UrlsDep
 from .metadata import (
@@ -34,37 +35,11 @@ router = APIRouter(include_in_schema=False)
 PAGE_METHODS = ["GET", "HEAD"]
 
 
-def moved(request: Request, path: str) -> RedirectResponse:
-    query = f"?{request.url.query}" if request.url.query else ""
-    return RedirectResponse(path + query, status_code=301)
-
-
-class Relocated(Exception):
-    """A show or episode slug was renamed; carries the new pair so each route can build its own new URL."""
-
-    def __init__(self, show: str, episode: str | None = None) -> None:
-        super().__init__(show, episode)
-        self.show = show
-        self.episode = episode
-
-
-def find_show(session: Session, slug: str) -> Show:
-    try:
-        return queries.get_show(session, slug)
-    except queries.Moved as exc:
-        raise Relocated(exc.new_slug) from None
-
-
 def find_episode(session: Session, show_slug: str, episode_slug: str) -> tuple[Show, Episode]:
-    """The live episode, or Relocated when its show or itself was renamed (NotFound/Gone propagate: 404/410)."""
-    show = find_show(session, show_slug)
-    try:
-        episode = queries.get_episode(session, show, episode_slug)
-    except queries.Moved as exc:
-        raise Relocated(show.slug, exc.new_slug) from None
-    if show.slug != show_slug:
-        raise Relocated(show.slug, episode.slug)
-    return show, episode
+    """The live episode of a show. A renamed show or episode raises queries.Moved, which the app answers with a 301
+    to the new address (web.app); unknown ones NotFound (404), unpublished ones Gone (410)."""
+    show = queries.get_show(session, show_slug)
+    return show, queries.get_episode(session, show, episode_slug)
 
 
 @dataclass(frozen=True)
@@ -82,7 +57,7 @@ class TranscriptView:
     text: str
 
 
-def transcript_view(storage: Any, transcript: Transcript, url: str) -> TranscriptView:
+def transcript_view(storage: Storage, transcript: Transcript, url: str) -> TranscriptView:
     """The transcript as readable text with timestamps that seek; plain text when the file cannot be read."""
     cues: list[Cue] = []
     try:
@@ -120,10 +95,7 @@ def home(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
 
 @router.api_route("/shows/{show}", methods=PAGE_METHODS)
 def show_page(show: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    try:
-        found = find_show(session, show)
-    except Relocated as exc:
-        return moved(request, f"/shows/{exc.show}")
+    found = queries.get_show(session, show)
     translations = queries.show_translations(session, found)
     episodes = queries.live_episodes(session, show=found)
     url = urls.show(found.slug)
@@ -147,10 +119,7 @@ def show_page(show: str, request: Request, session: SessionDep, urls: UrlsDep) -
 def episode_page(
     show: str, episode: str, request: Request, session: SessionDep, urls: UrlsDep, storage: StorageDep
 ) -> Response:
-    try:
-        found_show, found = find_episode(session, show, episode)
-    except Relocated as exc:
-        return moved(request, f"/shows/{exc.show}/{exc.episode or episode}")
+    found_show, found = find_episode(session, show, episode)
     translations = queries.episode_translations(session, found)
     previous, following = queries.neighbours(session, found)
     url = urls.episode(found_show.slug, found.slug)

@@ -20,7 +20,7 @@ from ..catalogue.queries import videos as video_listings
 from ..text import plain_text
 from .deps import SessionDep, UrlsDep
 from .metadata import provider_video, video_ld
-from .pages import PAGE_METHODS, moved
+from .pages import PAGE_METHODS
 from .templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -88,10 +88,7 @@ def videos_page(
 
 @router.api_route("/videos/{video}", methods=PAGE_METHODS)
 def video_page(video: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    try:
-        found = queries.get_video(session, video)
-    except queries.Moved as exc:
-        return moved(request, f"/videos/{exc.new_slug}")
+    found = queries.get_video(session, video)
     provider = provider_video(found)
     response = render_page(
         request,

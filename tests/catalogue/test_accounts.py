@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import inspect, select
 
@@ -102,3 +106,97 @@ def test_sessions_rotate_and_end_with_a_password_change(world: StaffWorld) -> No
         access.set_password(session, user, "another long password")
     with world.database.session() as session:
         assert access.resume_session(session, second) is None
+
+
+def _credentials_of(world: StaffWorld, name: str) -> tuple[str, str]:
+    """A fresh login session and API token of the account."""
+    with world.database.session() as session:
+        user = access.get_user(session, name)
+        return access.start_session(session, user), access.create_token(session, user, "probe")[1]
+
+
+def _alive(world: StaffWorld, cookie: str, token: str) -> tuple[bool, bool]:
+    with world.database.session() as session:
+        return access.resume_session(session, cookie) is not None, access.token_identity(session, token) is not None
+
+
+def test_a_password_change_ends_every_session_and_token(world: StaffWorld) -> None:
+    cookie, token = _credentials_of(world, "editor")
+    assert _alive(world, cookie, token) == (True, True)
+    with world.database.session() as session:
+        access.set_password(session, access.get_user(session, "editor"), "another long password")
+    assert _alive(world, cookie, token) == (False, False)
+    fresh = _credentials_of(world, "editor")
+    assert _alive(world, *fresh) == (True, True), "credentials made after the change work"
+
+
+def test_re_enabling_an_account_does_not_revive_its_old_credentials(world: StaffWorld) -> None:
+    cookie, token = _credentials_of(world, "editor")
+    with world.database.session() as session:
+        access.set_disabled(session, access.get_user(session, "editor"))
+    assert _alive(world, cookie, token) == (False, False)
+    with world.database.session() as session:
+        access.set_disabled(session, access.get_user(session, "editor"), False)
+    assert _alive(world, cookie, token) == (False, False)
+
+
+def test_removing_a_role_ends_the_credentials_made_while_it_was_held(world: StaffWorld) -> None:
+    cookie, token = _credentials_of(world, "editor")
+    with world.database.session() as session:
+        user = access.get_user(session, "editor")
+        assert access.revoke_grant(session, user, Role.editor, get_show(session, "match-en"))
+    assert _alive(world, cookie, token) == (False, False)
+
+
+def test_a_user_name_with_control_characters_is_refused_and_counted(database: Database) -> None:
+    """PostgreSQL refuses NUL in text: the throttle's own query must never see one (it answered 500 and the
+    attempt went uncounted)."""
+    with database.session() as session:
+        access.create_user(session, "eda", PASSWORD)
+    for _ in range(access.MAX_FAILURES_PER_USER):
+        with database.session() as session, pytest.raises(Unauthorized):
+            access.authenticate(session, "eda\x00", "wrong password", address="10.0.0.1\x00")
+    with database.session() as session, pytest.raises(access.Throttled):
+        access.authenticate(session, "eda", PASSWORD, address="10.0.0.2")
+
+
+def test_concurrent_wrong_passwords_reach_the_password_check_at_most_the_allowed_times(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """30 simultaneous attempts for one account: each is counted before the password is looked at, so no more
+    than MAX_FAILURES_PER_USER of them are checked against the password (19 were, before)."""
+    with database.session() as session:
+        access.create_user(session, "alice", PASSWORD)
+    checked = []
+    real = access._hasher
+
+    class CountingHasher:
+        """The real hasher, slowed to argon2's real pace (the others arrive meanwhile) and counting its checks."""
+
+        def verify(self, hash_: str, password: str) -> bool:
+            checked.append(password)
+            time.sleep(0.05)
+            return real.verify(hash_, password)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+    monkeypatch.setattr(access, "_hasher", CountingHasher())
+    barrier = threading.Barrier(30)
+
+    def attempt(index: int) -> str:
+        barrier.wait()
+        with database.session() as session:
+            try:
+                access.authenticate(session, "alice", f"wrong {index}", address=f"10.0.1.{index}")
+            except access.Throttled:
+                return "throttled"
+            except Unauthorized:
+                return "refused"
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        outcomes = list(pool.map(attempt, range(30)))
+    assert "signed in" not in outcomes
+    assert len(checked) <= access.MAX_FAILURES_PER_USER, f"{len(checked)} attempts reached the password check"
+    assert outcomes.count("throttled") >= 30 - access.MAX_FAILURES_PER_USER

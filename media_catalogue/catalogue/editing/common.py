@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ...errors import Invalid
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$"
 # 120 is the shortest slug column (shows, projects, people): longer would be refused by PostgreSQL, not by SQLite.
@@ -46,3 +49,17 @@ class LinkIn(BaseModel):
 
 EMAIL_PATTERN = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
+def utc_moment(at: datetime, field: str) -> datetime:
+    """A moment given with its offset, in UTC; refused (not a crash) when it has no offset or falls outside the
+    years a feed date can carry (9999-12-31T23:59-12:00 is in year 10000 in UTC)."""
+    if at.tzinfo is None:
+        raise Invalid("Give the time with its time zone.", field=field)
+    try:
+        moment = at.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not 1970 <= moment.year <= 9998:
+        raise Invalid("The time is out of range: give a date between 1970 and 9998.", field=field)
+    return moment

@@ -35,7 +35,7 @@ from ..models import (
     utcnow,
 )
 from ..queries import episode_loading
-from .common import CreditIn, LinkIn, Slug, slugify
+from .common import CreditIn, LinkIn, Slug, slugify, utc_moment
 
 DELETED_RETENTION = timedelta(days=30)
 
@@ -83,13 +83,6 @@ def get_episode(session: Session, identity: Identity, show: Show, slug: str) -> 
     )
     if episode is None:
         raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
-    return episode
-
-
-def get_episode_by_id(session: Session, identity: Identity, episode_id: int) -> Episode:
-    episode = session.scalar(select(Episode).where(Episode.id == episode_id).options(*episode_loading()))
-    if episode is None or not access.allowed(identity.user, Role.viewer, episode.show_id):
-        raise NotFound(f"No episode {episode_id} exists.")
     return episode
 
 
@@ -315,8 +308,7 @@ def schedule(
     """Goes live at `at` by the clock alone (see Episode.is_live): no job has to run and no request has to arrive."""
     access.require(identity.user, Role.editor, episode.show)
     audit.check_if_match(if_match, etag(episode), required=False)
-    if at.tzinfo is None:
-        raise Invalid("Give the time with its time zone.", field="published_at")
+    at = utc_moment(at, "published_at")
     if at <= utcnow():
         raise Invalid("The scheduled time is in the past; use Publish now instead.", field="published_at")
     before = snapshot(episode)

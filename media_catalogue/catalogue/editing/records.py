@@ -68,7 +68,11 @@ class VideoFields(_Fields):
     slug: Slug
     title: str = Field(min_length=1, max_length=500)
     kind: Literal["vlog", "video_podcast", "testimony", "webinar", "short_video"] = "short_video"
-    url: str = Field(max_length=2000, description="YouTube, Facebook, Vimeo or Spotify address of the video.")
+    url: str | None = Field(
+        None,
+        max_length=2000,
+        description="YouTube, Facebook, Vimeo or Spotify address of the video; none while it is not online yet.",
+    )
     published_on: date | None = None
     language: str | None = Field(None, max_length=20)
     description: str = Field("", max_length=20_000)
@@ -212,6 +216,8 @@ def _write(
             obj.kind = VideoKind(value)
         elif name == "status":
             obj.status = Status(value)
+        elif name == "url" and isinstance(obj, Video) and not value:
+            obj.url = obj.provider = obj.provider_id = obj.start_seconds = None
         elif name == "url" and isinstance(obj, Video):
             from .. import providers
 
@@ -300,6 +306,12 @@ def get_item(session: Session, kind: str, slug: str) -> Any:
     if found is None:
         raise NotFound(f"No {kind} is called '{slug}'.")
     return found
+
+
+def list_items(session: Session, kind: str) -> list[Any]:
+    """Every video, person or project (any status), by slug."""
+    model = _MODELS[kind]
+    return list(session.scalars(select(model).order_by(model.slug)))
 
 
 def save_item(

@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
 from ...catalogue import access, audit
 from ...catalogue.accounts import Role
 from ...catalogue.editing import episodes as episode_editing
 from ...catalogue.editing.records import get_show
-from ...catalogue.models import Episode
+from ...catalogue.queries import workspace
 from ...errors import Forbidden
 from ..deps import SessionDep, SettingsDep, StorageDep, UrlsDep
 from .rendering import Viewer, render
@@ -24,13 +23,7 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
     shows = access.visible_shows(session, identity.user)
-    counts: dict[int, dict[str, int]] = {}
-    for show_id, status, deleted in session.execute(
-        select(Episode.show_id, Episode.status, Episode.deleted_at).where(Episode.show_id.in_([s.id for s in shows]))
-    ):
-        key = "deleted" if deleted else status.value
-        counts.setdefault(show_id, {}).setdefault(key, 0)
-        counts[show_id][key] += 1
+    counts = workspace.episode_counts_by_status(session, shows)
     return render(request, "dashboard.html", {"shows": shows, "counts": counts, "urls": urls})
 
 
@@ -61,7 +54,7 @@ def feed_check(
         findings = []
     else:
         findings = checker.check_catalogue(session, settings, show=found.slug, storage=storage)
-    ids = dict(session.execute(select(Episode.slug, Episode.id).where(Episode.show_id == found.id)).all())
+    ids = workspace.episode_ids_by_slug(session, found)
     return render(request, "check.html", {"show": found, "findings": findings, "episode_ids": ids})
 
 

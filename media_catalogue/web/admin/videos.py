@@ -11,17 +11,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from ...catalogue import access, audit, providers
+from ...catalogue import access, audit, providers, queries
 from ...catalogue.access import Identity
 from ...catalogue.accounts import Role
 from ...catalogue.editing import records as record_editing
 from ...catalogue.editing.common import slugify
-from ...catalogue.models import Credit, Person, Project, Video
-from ...errors import CatalogueError, NotFound, PreconditionFailed
+from ...catalogue.models import Video
+from ...catalogue.queries import workspace
+from ...errors import CatalogueError, PreconditionFailed
+from ...urls import UrlPlan
 from ..auth import require
 from ..deps import SessionDep, UrlsDep
 from .rendering import Viewer, form_errors, redirect, render
@@ -53,17 +54,6 @@ _PLAIN = {
     "project": "Choose a project from the list.",
 }
 _SPLIT = re.compile(r"[\s,;]+")
-
-
-def _video(session: Session, slug: str) -> Video:
-    video = session.scalar(
-        select(Video)
-        .where(Video.slug == slug)
-        .options(selectinload(Video.project), selectinload(Video.credits).selectinload(Credit.person))
-    )
-    if video is None:
-        raise NotFound(f"No video is called '{slug}'.")
-    return video
 
 
 def _can_edit(identity: Identity) -> bool:
@@ -140,8 +130,8 @@ def _form_context(session: Session, video: Video | None, values: dict[str, Any])
     return {
         "video": video,
         "values": values,
-        "people": list(session.scalars(select(Person).order_by(Person.name))),
-        "projects": list(session.scalars(select(Project).order_by(Project.name))),
+        "people": queries.list_people(session),
+        "projects": queries.list_projects(session),
         "kinds": KINDS,
         "statuses": STATUSES,
         "supported": providers.SUPPORTED,
@@ -169,7 +159,7 @@ def _edit_page(
     session: Session,
     identity: Identity,
     video: Video,
-    urls: Any,
+    urls: UrlPlan,
     values: dict[str, Any],
     errors: dict[str, str],
     status: int = 200,
@@ -190,9 +180,7 @@ def _edit_page(
 
 @router.get("/videos", response_class=HTMLResponse)
 def video_list(request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
-    videos = session.scalars(
-        select(Video).options(selectinload(Video.project)).order_by(Video.published_on.desc().nulls_last(), Video.title)
-    ).all()
+    videos = workspace.all_videos(session)
     return render(request, "video_list.html", {"videos": videos, "urls": urls, "can_edit": _can_edit(identity)})
 
 
@@ -229,13 +217,13 @@ async def create_video(request: Request, identity: Editor, session: SessionDep) 
 
 @router.get("/videos/{slug}", response_class=HTMLResponse)
 def edit_video(slug: str, request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
-    video = _video(session, slug)
+    video = workspace.video_for_editing(session, slug)
     return _edit_page(request, session, identity, video, urls, _values_of(video), {})
 
 
 @router.post("/videos/{slug}", response_class=HTMLResponse)
 async def save_video(slug: str, request: Request, identity: Editor, session: SessionDep, urls: UrlsDep) -> Response:
-    video = _video(session, slug)
+    video = workspace.video_for_editing(session, slug)
     form = await request.form()
 
     def work() -> Response:
@@ -262,7 +250,7 @@ async def save_video(slug: str, request: Request, identity: Editor, session: Ses
                 errors = {"form": exc.message} if isinstance(exc, PreconditionFailed) else form_errors(exc)
             else:
                 return redirect(f"/admin/videos/{video.slug}", "Saved.")
-        fresh = _video(session, slug)
+        fresh = workspace.video_for_editing(session, slug)
         return _edit_page(request, session, identity, fresh, urls, _raw_values(form), errors, status=status)
 
     return await run_in_threadpool(work)

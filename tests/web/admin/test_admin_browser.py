@@ -13,7 +13,7 @@ from tests.staff_helpers import PASSWORD, StaffWorld
 
 pytestmark = pytest.mark.browser
 
-AUDIO = Path(__file__).resolve().parents[2] / "episodes" / "_media" / "placeholder-en.mp3"
+AUDIO = Path(__file__).resolve().parents[3] / "episodes" / "_media" / "placeholder-en.mp3"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None) or (
     shutil.which("chromium") or shutil.which("chromium-browser")
 )

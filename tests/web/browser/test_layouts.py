@@ -84,8 +84,9 @@ def test_every_public_page_fits_the_screen(seeded_site: str, browser: Any, width
             page.wait_for_load_state("load")
             wide = page.evaluate(
                 "() => { const w = document.documentElement.clientWidth;"
-                " return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className"
-                " + '#' + e.id).slice(0, 5); }"
+                " return [...document.querySelectorAll('body *')]"
+                ".filter(e => e.getBoundingClientRect().right > w + 1)"
+                ".map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 5); }"
             )
             scroll = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             if scroll > 0 or wide:

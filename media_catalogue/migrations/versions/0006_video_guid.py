@@ -2,8 +2,8 @@
 
 Existing videos get the GUID of their current slug (the same value sync would give them on a fresh database).
 
-Revision ID: 0005
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-10 10:00:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from media_catalogue.catalogue.identity import video_guid_for
 
-revision = "0005"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

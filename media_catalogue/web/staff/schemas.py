@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .schemas import EpisodeOut, ProjectRef, ShowOut, VideoOut
+from ..schemas import EpisodeOut, ProjectRef, ShowOut, VideoOut
 
 
 class Etagged(BaseModel):

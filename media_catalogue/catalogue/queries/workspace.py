@@ -1,0 +1,84 @@
+"""Read-side queries of the staff workspace and API: drafts, scheduled, unpublished and deleted rows included (the
+public queries never list them). Access checks stay with the callers and the editing services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ...errors import NotFound
+from ..models import Credit, Episode, Show, Video
+from . import episode_loading
+
+
+def show_slugs(session: Session, show_ids: Iterable[int]) -> dict[int, str]:
+    """The slug of each of these shows, by id (a role grant names its show by id)."""
+    wanted = set(show_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Show.id, Show.slug).where(Show.id.in_(wanted)))
+    return {show_id: slug for show_id, slug in rows}
+
+
+def episode_by_id(session: Session, episode_id: int) -> Episode:
+    """Any episode (draft, scheduled, deleted...) by id, loaded for its edit page; the caller checks the role (so
+    that someone without one is told 403, not 404)."""
+    episode = session.scalar(select(Episode).where(Episode.id == episode_id).options(*episode_loading()))
+    if episode is None:
+        raise NotFound(f"No episode {episode_id} exists.")
+    return episode
+
+
+def episode_counts_by_status(session: Session, shows: Iterable[Show]) -> dict[int, dict[str, int]]:
+    """Per show id, how many episodes are in each status ("deleted" counted apart from the status they had)."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = session.execute(
+        select(Episode.show_id, Episode.status, Episode.deleted_at).where(Episode.show_id.in_([s.id for s in shows]))
+    )
+    for show_id, status, deleted in rows:
+        key = "deleted" if deleted else status.value
+        counts.setdefault(show_id, {}).setdefault(key, 0)
+        counts[show_id][key] += 1
+    return counts
+
+
+def episode_ids_by_slug(session: Session, show: Show) -> dict[str, int]:
+    """Every episode of the show, deleted ones too, as slug -> id (to link a finding to the episode's edit page)."""
+    rows = session.execute(select(Episode.slug, Episode.id).where(Episode.show_id == show.id))
+    return {slug: episode_id for slug, episode_id in rows}
+
+
+def undeleted_episodes(session: Session, show: Show) -> list[Episode]:
+    """The show's episodes in any status but deleted, by slug."""
+    statement = select(Episode).where(Episode.show_id == show.id, Episode.deleted_at.is_(None)).order_by(Episode.slug)
+    return list(session.scalars(statement))
+
+
+def episode_translations(session: Session, episode: Episode) -> list[Episode]:
+    """The other episodes of its translation group, in any status."""
+    if not episode.translation_group:
+        return []
+    statement = select(Episode).where(Episode.translation_group == episode.translation_group, Episode.id != episode.id)
+    return list(session.scalars(statement))
+
+
+def all_videos(session: Session) -> list[Video]:
+    """Every video in any status, newest first (undated last), then by title."""
+    statement = (
+        select(Video).options(selectinload(Video.project)).order_by(Video.published_on.desc().nulls_last(), Video.title)
+    )
+    return list(session.scalars(statement).all())
+
+
+def video_for_editing(session: Session, slug: str) -> Video:
+    """A video in any status, with its project and credited people loaded for the edit form."""
+    video = session.scalar(
+        select(Video)
+        .where(Video.slug == slug)
+        .options(selectinload(Video.project), selectinload(Video.credits).selectinload(Credit.person))
+    )
+    if video is None:
+        raise NotFound(f"No video is called '{slug}'.")
+    return video
