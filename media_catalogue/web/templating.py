@@ -319,13 +319,17 @@ def render_page(
     return response
 
 
-def render_error(request: Any, status: int, body: dict[str, Any]) -> Any:
-    """The HTML error page (404, 410...) in the interface language; installed as app.state.render_error."""
+def render_error(request: Any, status: int, body: dict[str, Any], error: Any = None) -> Any:
+    """The HTML error page (404, 410...) in the interface language; installed as app.state.render_error. Its detail
+    is the error's own message in that language when the message is a marked template (errors.N_), and is left out
+    in other languages when it is not (it would be English)."""
     language = request_language(request)
     heading, explanation = ERROR_TEXTS.get(status, OTHER_ERROR)
     gettext = request.app.state.templates.translations[language].gettext
+    detail = error.translated(gettext) if error is not None else None
+    if detail is None and language == "en":
+        detail = body.get("message", "")
     return render_page(
         request, "error.html", status=status, cache=False, language=language, remember_language=False,
-        heading=gettext(heading), explanation=gettext(explanation), detail=body.get("message", ""),
-        robots="noindex",
+        heading=gettext(heading), explanation=gettext(explanation), detail=detail or "", robots="noindex",
     )  # fmt: skip

@@ -315,3 +315,38 @@ def test_scheduled_episode_appears_when_its_time_comes(
     cache.entries[key] = type(entry)(entry.version, datetime.now(UTC) - timedelta(seconds=1), entry.status,
                                      entry.headers, entry.body, entry.etag)  # fmt: skip
     assert "Coming soon" in client.get("/shows/match-en").text
+
+
+def test_the_shows_page_lists_every_show_with_its_artwork(client: TestClient) -> None:
+    """Issue 13, point 14: /shows answered 404 although the navigation says "Shows"."""
+    response = client.get("/shows")
+    assert response.status_code == 200
+    page = lxml_html.fromstring(response.text)
+    assert page.xpath("//ul[@class='cards']/li//a/@href") == ["/shows/match-en", "/shows/match-nl"]
+    assert page.xpath("//nav[@aria-label='Main']//a[@aria-current='page']/@href") == ["/shows"]
+    assert client.get("/shows?lang=nl").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "detail"),
+    [
+        ("fr", "/shows/nope", "Aucune émission ne s'appelle « nope »."),
+        ("nl", "/shows/match-en/nope", "Het programma ‘match-en’ heeft geen aflevering ‘nope’."),
+        ("fr", "/people/nobody", "Aucune personne ne s'appelle « nobody »."),
+        ("en", "/videos/nothing", "No video is called 'nothing'."),
+    ],
+)
+def test_error_pages_give_their_detail_in_the_page_language(
+    client: TestClient, language: str, path: str, detail: str
+) -> None:
+    """Issue 13, point 14: /shows/nope?lang=fr said "No show is called 'nope'." in English."""
+    response = client.get(f"{path}?lang={language}")
+    assert response.status_code == 404
+    page = lxml_html.fromstring(response.text)
+    assert page.get("lang") == language
+    assert page.xpath("string(//p[@class='meta'])") == detail
+
+
+def test_untranslatable_details_are_not_shown_in_english_on_other_languages(client: TestClient) -> None:
+    page = lxml_html.fromstring(client.get("/chapters/match-en/nope.txt?lang=fr").text)
+    assert "published as JSON" not in page.text_content()

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ...errors import Gone, Invalid, NotFound
+from ...errors import N_, Gone, Invalid, NotFound
 from ..models import (
     LIVE_STATUSES,
     Credit,
@@ -146,7 +146,7 @@ def get_show(session: Session, slug: str) -> Show:
         target = _redirect_target(session, "show", slug)
         if target is not None and (moved := session.get(Show, target)) is not None:
             raise Moved(moved.slug, slug, "show")
-        raise NotFound(f"No show is called '{slug}'.")
+        raise NotFound(N_("No show is called '%(slug)s'."), params={"slug": slug})
     return show
 
 
@@ -171,13 +171,15 @@ def get_episode(session: Session, show: Show, slug: str, *, include_unpublished:
         target = _redirect_target(session, "episode", slug, scope=str(show.id))
         if target is not None and (moved := session.get(Episode, target)) is not None:
             raise Moved(moved.slug, slug, "episode")
-        raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
+        raise NotFound(N_("The show '%(show)s' has no episode '%(slug)s'."), params={"show": show.slug, "slug": slug})
     if include_unpublished:
         return episode
     if episode.deleted_at is not None or episode.status == Status.unpublished:
-        raise Gone(f"The episode '{slug}' of '{show.slug}' is no longer available.")
+        raise Gone(
+            N_("The episode '%(slug)s' of '%(show)s' is no longer available."), params={"show": show.slug, "slug": slug}
+        )
     if not episode.is_live():
-        raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
+        raise NotFound(N_("The show '%(show)s' has no episode '%(slug)s'."), params={"show": show.slug, "slug": slug})
     return episode
 
 
@@ -282,16 +284,16 @@ def get_video(session: Session, slug: str) -> Video:
         target = _redirect_target(session, "video", slug)
         if target is not None and (moved := session.get(Video, target)) is not None:
             raise Moved(moved.slug, slug, "video")
-        raise NotFound(f"No video is called '{slug}'.")
+        raise NotFound(N_("No video is called '%(slug)s'."), params={"slug": slug})
     if video.status != Status.published:
-        raise Gone(f"The video '{slug}' is no longer available.")
+        raise Gone(N_("The video '%(slug)s' is no longer available."), params={"slug": slug})
     return video
 
 
 def get_project(session: Session, slug: str) -> Project:
     project = session.scalar(select(Project).where(Project.slug == slug))
     if project is None:
-        raise NotFound(f"No project is called '{slug}'.")
+        raise NotFound(N_("No project is called '%(slug)s'."), params={"slug": slug})
     return project
 
 
@@ -302,7 +304,7 @@ def list_projects(session: Session) -> list[Project]:
 def get_person(session: Session, slug: str) -> Person:
     person = session.scalar(select(Person).where(Person.slug == slug))
     if person is None:
-        raise NotFound(f"No person is called '{slug}'.")
+        raise NotFound(N_("No person is called '%(slug)s'."), params={"slug": slug})
     return person
 
 

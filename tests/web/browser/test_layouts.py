@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {
     "home": "/",
-    # "shows": "/shows",
+    "shows": "/shows",
     "show": "/shows/diaspora-insights",
     "episode": "/shows/diaspora-insights/tino-chibebe",
     "videos": "/videos",
