@@ -124,3 +124,41 @@ def test_filter_labels_stay_with_their_fields(seeded_site: str, browser: Any) ->
         finally:
             context.close()
         assert apart == [], width
+
+
+@pytest.mark.parametrize("width", [320, 600])
+def test_the_embed_fits_the_height_its_code_gives_with_chapters_open(
+    site: str, partner_site: str, browser: Any, width: int
+) -> None:
+    """Issue 13, point 12: with chapters open, 213 px of content sat in the 200 px iframe (border and focus ring
+    cut). In every state everything stays inside the frame, and the player tells its parent the height it wants."""
+    from media_catalogue.web.embed import EMBED_HEIGHT
+
+    context = browser.new_context(viewport={"width": 700, "height": 600}, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.add_init_script(
+            "window.heights = []; addEventListener('message', e => { try { const m = JSON.parse(e.data);"
+            " if (m.context === 'iframe.resize') heights.push(m.height); } catch (x) {} });"
+        )
+        page.goto(partner_site + "/")  # its iframe is the embed code's: 200 px high
+        assert page.evaluate("document.getElementById('player').height") == str(EMBED_HEIGHT)
+        page.evaluate(f"document.getElementById('player').width = '{width}'")
+        frame = page.frame_locator("#player")
+        frame.locator("summary").click()
+        frame.get_by_role("button", name="Partnerships").focus()
+        player = next(f for f in page.frames if "/embed/" in f.url)
+        inside = player.evaluate(
+            "() => { const h = innerHeight, w = innerWidth, m = document.querySelector('main').getBoundingClientRect();"
+            " const f = document.activeElement.getBoundingClientRect();"
+            " return {main: m.bottom <= h && m.right <= w, focus: f.bottom + 5 <= h && f.top >= 0,"
+            " scroll: document.documentElement.scrollHeight <= h}; }"
+        )
+        assert inside == {"main": True, "focus": True, "scroll": True}
+        page.wait_for_function("window.heights.length > 0")
+        assert page.evaluate("window.heights[window.heights.length - 1]") <= EMBED_HEIGHT
+        screenshot(page, f"embed-chapters-open-{width}")
+        # its link names what the page offers: this episode has a transcript
+        assert frame.locator(".more a").inner_text() == "Show notes and transcript"
+    finally:
+        context.close()
