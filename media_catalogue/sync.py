@@ -42,6 +42,7 @@ from .content.loader import ContentTree, Loaded, load_tree, resolve_reference
 from .content.specs import EpisodeSpec, PersonSpec, ProjectSpec, ShowSpec, VideoSpec
 from .db import Database
 from .errors import CatalogueError, ContentError
+from .feed_import.videos import store_thumbnail
 from .media.chapters import parse_chapters
 from .sync_renames import NONE, Guids, RenameGuard
 from .urls import UrlPlan
@@ -360,7 +361,10 @@ class Syncer:
                 session.add(row)
             row.slug, row.title, row.kind = loaded.slug, spec.title, VideoKind(spec.kind)
             provider, provider_id, canonical, start = _recognise_video(spec.url, rel)
+            if (row.provider, row.provider_id) != (provider, provider_id):
+                row.thumbnail_key = None  # another video: its thumbnail is fetched again below
             row.url, row.provider, row.provider_id, row.start_seconds = canonical, provider, provider_id, start
+            self._thumbnail(row, rel)
             row.published_on, row.date_precision = published_date(spec.published, rel)
             row.language, row.series, row.description = spec.language, spec.series, loaded.body
             row.subtitle_languages = list(spec.subtitles)
@@ -375,6 +379,16 @@ class Syncer:
             return "created" if created else "updated"
 
         self._item(f"video {loaded.slug}", loaded, apply)
+
+    def _thumbnail(self, video: Video, rel: str) -> None:
+        """The provider's thumbnail, fetched once (when the video first has its link) and then served by us."""
+        source = _provider_thumbnail(video)
+        if source is None or video.thumbnail_key or not self.settings.fetch_video_thumbnails:
+            return
+        try:
+            video.thumbnail_key = store_thumbnail(self.storage, self.settings, video.provider or "", source)
+        except CatalogueError as exc:
+            self.report.warnings.append(f"{rel}: thumbnail not fetched ({exc.message}); sync tries again next time")
 
     @staticmethod
     def _episode_ref(session: Session, ref: str, rel: str) -> Episode:
@@ -428,6 +442,14 @@ class Syncer:
             self.video(video)
         self.unpublish_removed()
         return self.report
+
+
+def _provider_thumbnail(video: Video) -> str | None:
+    from .catalogue.providers import ProviderVideo
+
+    if not (video.provider and video.provider_id and video.url):
+        return None
+    return ProviderVideo(video.provider, video.provider_id, video.url, video.start_seconds).thumbnail_url
 
 
 def _recognise_video(url: str | None, rel: str) -> tuple[str | None, str | None, str | None, int | None]:

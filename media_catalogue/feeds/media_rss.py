@@ -106,6 +106,7 @@ class VideoItem:
     credits: tuple[Credit, ...] = ()
     updated_at: datetime = EPOCH
     description_html: str = ""  # the RSS <description>: sanitized HTML in CDATA, as in podcast feeds
+    thumbnail_stored: bool = False  # served by the catalogue (its size is the provider's, not known here)
 
     @property
     def playable(self) -> bool:
@@ -172,7 +173,11 @@ def video_item(video: Video, urls: UrlPlan, timezone: str | None = None) -> Vide
         kind=video.kind.value,
         language=video.language,
         player_url=player,
-        thumbnail_url=provider.thumbnail_url if provider else None,
+        # ours when it has been fetched (sync, import), else the provider's deterministic address
+        thumbnail_url=urls.artwork(video.thumbnail_key)
+        if video.thumbnail_key
+        else (provider.thumbnail_url if provider else None),
+        thumbnail_stored=bool(video.thumbnail_key),
         file=file,
         credits=credits,
         updated_at=max(video.updated_at or EPOCH, published_at or EPOCH),
@@ -241,8 +246,10 @@ class MediaRssEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         description.text = item.description
         if item.thumbnail_url:
             thumbnail = xml_elem(_tag("thumbnail"), entry)
-            width, height = YOUTUBE_THUMBNAIL_SIZE
-            _set(thumbnail, url=item.thumbnail_url, width=width, height=height)
+            _set(thumbnail, url=item.thumbnail_url)
+            if not item.thumbnail_stored:
+                width, height = YOUTUBE_THUMBNAIL_SIZE
+                _set(thumbnail, width=width, height=height)
         for credit in item.credits:
             element = xml_elem(_tag("credit"), entry, role=credit.role, scheme=credit.scheme)
             element.text = credit.name

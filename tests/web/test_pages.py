@@ -350,3 +350,37 @@ def test_error_pages_give_their_detail_in_the_page_language(
 def test_untranslatable_details_are_not_shown_in_english_on_other_languages(client: TestClient) -> None:
     page = lxml_html.fromstring(client.get("/chapters/match-en/nope.txt?lang=fr").text)
     assert "published as JSON" not in page.text_content()
+
+
+def test_lists_show_thumbnails_served_by_the_catalogue(
+    client: TestClient, synced: Database, settings: Settings
+) -> None:
+    """Issue 13, point 14: lists had no artwork thumbnails and most videos none at all."""
+    import io
+
+    from PIL import Image
+    from sqlalchemy import select
+
+    from media_catalogue.catalogue import versions
+    from media_catalogue.catalogue.models import Video
+    from media_catalogue.storage import create_storage
+
+    image = io.BytesIO()
+    Image.new("RGB", (480, 360), (20, 90, 160)).save(image, "JPEG")
+    create_storage(settings).put_bytes("thumbnails/youtube-test.jpg", image.getvalue(), content_type="image/jpeg")
+    with synced.session() as session:
+        video = session.scalar(select(Video))
+        assert video is not None
+        video.thumbnail_key = "thumbnails/youtube-test.jpg"
+        versions.bump_catalogue(session)
+    home = lxml_html.fromstring(client.get("/").text)
+    items = home.xpath("//section[@aria-labelledby='latest-heading']//li[contains(@class, 'item')]")
+    assert items and all(item.xpath(".//*[contains(@class, 'thumb')]") for item in items)
+    videos = lxml_html.fromstring(client.get("/videos").text)
+    (thumb,) = videos.xpath("//img[@class='thumb']/@src")
+    assert thumb == "/artwork/thumbnails/youtube-test.jpg?w=192" or thumb.endswith(
+        "/artwork/thumbnails/youtube-test.jpg?w=192"
+    )
+    served = client.get(thumb)
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+    assert not videos.xpath("//img[contains(@src, 'ytimg.com') or contains(@src, 'fbcdn')]")  # nothing third-party
