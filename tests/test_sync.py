@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from media_catalogue.catalogue.identity import podcast_guid_for
+from media_catalogue.catalogue.identity import podcast_guid_for, video_guid_for
 from media_catalogue.catalogue.models import Episode, Show, SlugRedirect, Status, Video
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
@@ -238,3 +238,19 @@ def test_a_linked_video_s_thumbnail_is_fetched_once_and_served_by_the_catalogue(
     write(root, "videos/rob-de-lobel-presenting-match.md", VIDEO.replace("presenting MATCH", "presents MATCH"))
     run_sync(database, fetching, root)  # edited, same link: the thumbnail it has is kept
     assert len(asked) == 1
+
+
+def test_a_renamed_video_keeps_its_feed_guid(database: Database, settings: Settings, tmp_path: Path) -> None:
+    """Issue 13, point 3: the video feed's GUID was the page URL, so a rename changed it."""
+    root = make_catalogue(tmp_path / "episodes")
+    run_sync(database, settings, root)
+    with database.session() as session:
+        before = session.scalar(select(Video.guid))
+    (root / "videos/rob-de-lobel-presenting-match.md").unlink()
+    write(root, "videos/rob-de-lobel-presents-match.md",
+          VIDEO.replace("kind: webinar", "kind: webinar\nprevious_slugs: [rob-de-lobel-presenting-match]"))  # fmt: skip
+    assert run_sync(database, settings, root).errors == []
+    with database.session() as session:
+        (video,) = session.scalars(select(Video)).all()
+        assert video.slug == "rob-de-lobel-presents-match" and video.guid == before
+        assert before == video_guid_for("rob-de-lobel-presenting-match")
