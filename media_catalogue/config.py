@@ -53,6 +53,9 @@ class Settings(BaseSettings):
         None, description="Signs session cookies and CSRF tokens; generated into the data directory when empty."
     )
     websub_hub_url: str | None = Field(None, description="WebSub hub notified when a feed changes.")
+    fetch_video_thumbnails: bool = Field(
+        True, description="Fetch a linked video's thumbnail once when sync first sees its link, and serve it ourselves."
+    )
     import_allowed_hosts: list[str] = Field(
         default_factory=list,
         description="Hosts or networks (127.0.0.1, 10.0.0.0/8, feeds.internal) that feed imports may fetch from even "

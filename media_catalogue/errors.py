@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
+    """Marks a message for translation (extracted into the interface catalogues) without translating it here."""
+    return message
+
 
 class CatalogueError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: str, *, code: str | None = None, field: str | None = None, params: dict[str, str] | None = None
+    ) -> None:
+        """`message` is English; with `params` it is a template ("No show is called '%(slug)s'."), marked with N_
+        where visitors may read it, so that error pages can show it in their language."""
+        self.template = message if params is not None else None
+        self.params = params or {}
+        self.message = message % self.params if params is not None else message
+        super().__init__(self.message)
         if code:
             self.code = code
         self.field = field
+
+    def translated(self, gettext: Callable[[str], str]) -> str | None:
+        """The message in the language of `gettext`, or None when it is not a marked template."""
+        return gettext(self.template) % self.params if self.template is not None else None
 
     def as_dict(self) -> dict[str, str]:
         body = {"code": self.code, "message": self.message}

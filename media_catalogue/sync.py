@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from . import ingest
 from .catalogue import versions
-from .catalogue.identity import episode_guid_for, podcast_guid_for
+from .catalogue.identity import episode_guid_for, podcast_guid_for, video_guid_for
 from .catalogue.models import (
     LIVE_STATUSES,
     Credit,
@@ -42,7 +42,9 @@ from .content.loader import ContentTree, Loaded, load_tree, resolve_reference
 from .content.specs import EpisodeSpec, PersonSpec, ProjectSpec, ShowSpec, VideoSpec
 from .db import Database
 from .errors import CatalogueError, ContentError
+from .feed_import.videos import store_thumbnail
 from .media.chapters import parse_chapters
+from .sync_renames import NONE, Guids, RenameGuard
 from .urls import UrlPlan
 
 log = logging.getLogger(__name__)
@@ -63,13 +65,16 @@ class SyncReport:
 
 
 class Syncer:
-    def __init__(self, database: Database, settings: Settings, storage: Any, tree: ContentTree) -> None:
+    def __init__(
+        self, database: Database, settings: Settings, storage: Any, tree: ContentTree, new_guids: Guids
+    ) -> None:
         self.database = database
         self.settings = settings
         self.storage = storage
         self.tree = tree
         self.urls = UrlPlan(settings)
         self.report = SyncReport(errors=list(tree.errors))
+        self.renames = RenameGuard(tree, new_guids)
 
     # -- helpers -------------------------------------------------------------------------------------------------
 
@@ -266,6 +271,8 @@ class Syncer:
             if self._unchanged(row, loaded):
                 return None
             created = row is None
+            if row is None:
+                self.renames.check(show, loaded, rel)
             published_at, precision = parse_published(spec.published, show.timezone, rel)
             status = Status(spec.status)
             if status in (Status.published, Status.scheduled) and published_at is None:
@@ -349,11 +356,15 @@ class Syncer:
                 return None
             created = row is None
             if row is None:
-                row = Video(slug=loaded.slug)
+                first_slug = spec.previous_slugs[0] if spec.previous_slugs else loaded.slug
+                row = Video(slug=loaded.slug, guid=video_guid_for(first_slug))
                 session.add(row)
             row.slug, row.title, row.kind = loaded.slug, spec.title, VideoKind(spec.kind)
             provider, provider_id, canonical, start = _recognise_video(spec.url, rel)
+            if (row.provider, row.provider_id) != (provider, provider_id):
+                row.thumbnail_key = None  # another video: its thumbnail is fetched again below
             row.url, row.provider, row.provider_id, row.start_seconds = canonical, provider, provider_id, start
+            self._thumbnail(row, rel)
             row.published_on, row.date_precision = published_date(spec.published, rel)
             row.language, row.series, row.description = spec.language, spec.series, loaded.body
             row.subtitle_languages = list(spec.subtitles)
@@ -368,6 +379,16 @@ class Syncer:
             return "created" if created else "updated"
 
         self._item(f"video {loaded.slug}", loaded, apply)
+
+    def _thumbnail(self, video: Video, rel: str) -> None:
+        """The provider's thumbnail, fetched once (when the video first has its link) and then served by us."""
+        source = _provider_thumbnail(video)
+        if source is None or video.thumbnail_key or not self.settings.fetch_video_thumbnails:
+            return
+        try:
+            video.thumbnail_key = store_thumbnail(self.storage, self.settings, video.provider or "", source)
+        except CatalogueError as exc:
+            self.report.warnings.append(f"{rel}: thumbnail not fetched ({exc.message}); sync tries again next time")
 
     @staticmethod
     def _episode_ref(session: Session, ref: str, rel: str) -> Episode:
@@ -386,7 +407,11 @@ class Syncer:
         seen = self.tree.seen_paths
         with self.database.session() as session:
             for episode in session.scalars(select(Episode).where(Episode.source_path.is_not(None))):
-                if episode.source_path in seen or episode.status == Status.unpublished:
+                if (
+                    episode.source_path in seen
+                    or episode.status == Status.unpublished
+                    or episode.id in self.renames.held
+                ):
                     continue
                 if episode.status == Status.draft:
                     continue
@@ -409,12 +434,22 @@ class Syncer:
             self.person(person)
         for show in self.tree.shows:
             self.show(show)
+        with self.database.session() as session:
+            self.renames.find_vanishing(session)
         for episode in self.tree.episodes:
             self.episode(episode)
         for video in self.tree.videos:
             self.video(video)
         self.unpublish_removed()
         return self.report
+
+
+def _provider_thumbnail(video: Video) -> str | None:
+    from .catalogue.providers import ProviderVideo
+
+    if not (video.provider and video.provider_id and video.url):
+        return None
+    return ProviderVideo(video.provider, video.provider_id, video.url, video.start_seconds).thumbnail_url
 
 
 def _recognise_video(url: str | None, rel: str) -> tuple[str | None, str | None, str | None, int | None]:
@@ -429,9 +464,12 @@ def _recognise_video(url: str | None, rel: str) -> tuple[str | None, str | None,
     return found.provider, found.provider_id, found.canonical_url, found.start_seconds
 
 
-def sync_folder(database: Database, settings: Settings, storage: Any, root: Path) -> SyncReport:
+def sync_folder(
+    database: Database, settings: Settings, storage: Any, root: Path, *, new_guids: Guids = NONE
+) -> SyncReport:
+    """Load the folder; `new_guids` ("show/episode"): new episodes that may reuse vanished audio (sync_renames)."""
     tree = load_tree(root)
-    report = Syncer(database, settings, storage, tree).run()
+    report = Syncer(database, settings, storage, tree, new_guids).run()
     log.info("sync %s: %d changes, %d errors", root, report.changes, len(report.errors))
     return report
 

@@ -72,6 +72,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         data_dir=data_dir,
         base_url="https://podcasts.example.org",
         database_url=database_url,
+        fetch_video_thumbnails=False,  # tests reach no provider; tests/test_sync.py fetches from a fake one
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -1,6 +1,9 @@
 """Reading episodes/ files: valid trees load, every problem names the file, the line and the field."""
 
+import re
+from datetime import UTC, date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -75,14 +78,28 @@ def test_missing_required_show_key(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "precision", "iso"),
     [
-        ("2021-09", DatePrecision.month, "2021-09-01T00:00:00+02:00"),
-        ("2022", DatePrecision.year, "2022-01-01T00:00:00+01:00"),
+        # A date known only to the day, month or year stands for noon in the show's time zone (issue 13, point 1).
+        ("2021-09", DatePrecision.month, "2021-09-01T12:00:00+02:00"),
+        ("2022", DatePrecision.year, "2022-01-01T12:00:00+01:00"),
+        ("2021-05-26", DatePrecision.day, "2021-05-26T12:00:00+02:00"),
+        (date(2021, 5, 26), DatePrecision.day, "2021-05-26T12:00:00+02:00"),
         ("2021-05-31T10:00:00+02:00", DatePrecision.day, "2021-05-31T10:00:00+02:00"),
     ],
 )
-def test_published_keeps_what_the_source_knows(value: str, precision: DatePrecision, iso: str) -> None:
+def test_published_keeps_what_the_source_knows(value: str | date, precision: DatePrecision, iso: str) -> None:
     when, found = parse_published(value, "Europe/Brussels", "x.md")
-    assert found == precision and when is not None and when.isoformat() == iso
+    assert found == precision and when is not None
+    assert when.astimezone(ZoneInfo("Europe/Brussels")).isoformat() == iso
+
+
+@pytest.mark.parametrize("timezone", ["Pacific/Pago_Pago", "UTC", "Europe/Brussels", "Asia/Kamchatka"])
+@pytest.mark.parametrize("value", ["2021", "2021-05", "2021-05-26"])
+def test_an_imprecise_date_is_the_same_calendar_day_in_utc(value: str, timezone: str) -> None:
+    """Noon in the show's zone is the written day in UTC too: feeds (in UTC) never move it to the day before."""
+    when, _ = parse_published(value, timezone, "x.md")
+    assert when is not None
+    written = date.fromisoformat((value + "-01-01")[:10]) if len(value) < 10 else date.fromisoformat(value)
+    assert when.astimezone(UTC).date() == written == when.astimezone(ZoneInfo(timezone)).date()
 
 
 def test_the_seeded_catalogue_loads_without_errors() -> None:
@@ -106,3 +123,26 @@ def test_referenced_files_stay_inside_the_catalogue(tmp_path: Path, reference: s
     write(root, "match-en/escape.md", EPISODE.replace("enclosure_url:", f"audio: '{reference}'\nenclosure_url:"))
     errors = [error.message for error in load_tree(root).errors]
     assert len(errors) == 1 and "match-en/escape.md" in errors[0] and fragment in errors[0], errors
+
+
+# Research notes for staff, in the three languages of the catalogue: they belong in comments, not in public text.
+RESEARCH_NOTE = re.compile(
+    r"our sources|nos sources|onze bronnen|newsletters? (?:says?|announced|presenting)|not named in|n'est pas nommé"
+    r"|niet bij naam genoemd|will be completed when|say nothing more|disent rien de plus|zeggen er niets meer",
+    re.IGNORECASE,
+)
+
+
+def test_public_text_of_the_seeded_catalogue_states_facts_not_research_notes() -> None:
+    """Issue 13, point 13: notes about what the sources say stay in comments (episodes/README.md)."""
+    tree = load_tree(PROJECT_ROOT / "episodes")
+    public: list[tuple[str, str]] = []
+    for item in [*tree.episodes, *tree.videos]:
+        spec = item.spec
+        public += [(item.slug, spec.title), (item.slug, getattr(spec, "summary", "") or ""), (item.slug, item.body)]
+    for show in tree.shows:
+        public += [(show.slug, show.spec.title), (show.slug, show.spec.description or "")]
+    public += [(project.slug, project.spec.description or "") for project in tree.projects]
+    public += [(person.slug, f"{person.spec.affiliation or ''} {person.spec.bio or ''}") for person in tree.people]
+    assert len(public) > 100
+    assert [(slug, found.group(0)) for slug, text in public if (found := RESEARCH_NOTE.search(text))] == []

@@ -4,13 +4,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from media_catalogue.catalogue.identity import podcast_guid_for
+from media_catalogue.catalogue.identity import podcast_guid_for, video_guid_for
 from media_catalogue.catalogue.models import Episode, Show, SlugRedirect, Status, Video
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
 from media_catalogue.sync import SyncReport, sync_folder
-from tests.catalogue_fixtures import EPISODE, FIRST_STEPS, make_catalogue, write
+from tests.catalogue_fixtures import EPISODE, FIRST_STEPS, VIDEO, make_catalogue, write
 
 
 def run_sync(database: Database, settings: Settings, root: Path) -> SyncReport:
@@ -204,3 +204,53 @@ def test_renaming_a_show_folder_keeps_its_episodes_published(
     moved = episode(database, "match-english", "global-race-for-talent")
     assert moved.status == Status.published and moved.guid == guid
     assert run_sync(database, settings, root).changes == 0
+
+
+def test_a_linked_video_s_thumbnail_is_fetched_once_and_served_by_the_catalogue(
+    database: Database, settings: Settings, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, point 14: videos had no thumbnail; YouTube's was read from i.ytimg.com by every visitor."""
+    import io
+
+    from PIL import Image
+
+    from media_catalogue.feed_import import videos as video_import
+
+    image = io.BytesIO()
+    Image.new("RGB", (480, 360), (200, 30, 30)).save(image, "JPEG")
+    asked: list[str] = []
+
+    def fake_fetch(url: str, settings: Settings, *, limit: int) -> tuple[bytes, object]:
+        asked.append(url)
+        return image.getvalue(), None
+
+    monkeypatch.setattr(video_import, "fetch_bytes", fake_fetch)
+    fetching = settings.model_copy(update={"fetch_video_thumbnails": True})
+    root = make_catalogue(tmp_path / "episodes")
+    assert run_sync(database, fetching, root).warnings == []
+    assert asked == ["https://i.ytimg.com/vi/5qvz8YyPNdg/hqdefault.jpg"]
+    with database.session() as session:
+        video = session.scalar(select(Video))
+        assert video is not None and video.thumbnail_key and video.thumbnail_key.startswith("thumbnails/youtube-")
+        key = video.thumbnail_key
+    assert create_storage(settings).exists(key)
+    run_sync(database, fetching, root)  # unchanged: not fetched again
+    write(root, "videos/rob-de-lobel-presenting-match.md", VIDEO.replace("presenting MATCH", "presents MATCH"))
+    run_sync(database, fetching, root)  # edited, same link: the thumbnail it has is kept
+    assert len(asked) == 1
+
+
+def test_a_renamed_video_keeps_its_feed_guid(database: Database, settings: Settings, tmp_path: Path) -> None:
+    """Issue 13, point 3: the video feed's GUID was the page URL, so a rename changed it."""
+    root = make_catalogue(tmp_path / "episodes")
+    run_sync(database, settings, root)
+    with database.session() as session:
+        before = session.scalar(select(Video.guid))
+    (root / "videos/rob-de-lobel-presenting-match.md").unlink()
+    write(root, "videos/rob-de-lobel-presents-match.md",
+          VIDEO.replace("kind: webinar", "kind: webinar\nprevious_slugs: [rob-de-lobel-presenting-match]"))  # fmt: skip
+    assert run_sync(database, settings, root).errors == []
+    with database.session() as session:
+        (video,) = session.scalars(select(Video)).all()
+        assert video.slug == "rob-de-lobel-presents-match" and video.guid == before
+        assert before == video_guid_for("rob-de-lobel-presenting-match")

@@ -42,3 +42,13 @@ def episode_guid_for(show: HasPodcastGuid, first_slug: str) -> str:
     """Deterministic from the show's frozen podcast GUID and the episode's first slug, so that rebuilding the
     database from the text files gives every episode the GUID it had; stored at first publication, then frozen."""
     return str(uuid.uuid5(uuid.UUID(show.podcast_guid), first_slug))
+
+
+# Our own namespace for videos (a UUIDv5 of the catalogue's name under the URL namespace), fixed forever.
+VIDEO_GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "media-catalogue:video")
+
+
+def video_guid_for(first_slug: str) -> str:
+    """A video's feed GUID, deterministic from its first slug (so rebuilding the database from the text files gives
+    the same GUIDs); stored when the video is created, then frozen: a rename keeps it."""
+    return str(uuid.uuid5(VIDEO_GUID_NAMESPACE, first_slug))

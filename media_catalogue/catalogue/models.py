@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .identity import video_guid_for
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -378,6 +380,10 @@ class Link(Base):
     video: Mapped[Video | None] = relationship(back_populates="links")
 
 
+def _video_guid(context: Any) -> str:
+    return video_guid_for(context.get_current_parameters()["slug"])
+
+
 class Video(Base):
     """A video that lives on an external provider (YouTube, Facebook, Vimeo, Spotify), catalogued as a link."""
 
@@ -385,6 +391,8 @@ class Video(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)
+    # The feed GUID: set from the first slug when the video is created, then frozen (renames keep it).
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=_video_guid)
     title: Mapped[str] = mapped_column(String(500))
     kind: Mapped[VideoKind] = mapped_column(_enum(VideoKind, "video_kind"), default=VideoKind.short_video)
     provider: Mapped[str | None] = mapped_column(String(20))

@@ -69,13 +69,18 @@ def serve(
 
 def sync(
     folder: Path = typer.Argument(None, help="The catalogue folder (default: the configured content_dir)."),
+    new_guid: list[str] = typer.Option(
+        [],
+        "--new-guid",
+        help="show/episode: a new episode whose audio is that of one whose file disappeared, on purpose (new GUID).",
+    ),
 ) -> None:
     """Load the text catalogue: idempotent; reports each invalid file with its line and still loads the others."""
     from ..sync import sync_folder
 
     with state.errors_as_messages():
         settings, database, storage = _open()
-        report = sync_folder(database, settings, storage, folder or settings.content_dir)
+        report = sync_folder(database, settings, storage, folder or settings.content_dir, new_guids=frozenset(new_guid))
     for label in report.created:
         typer.echo(f"created   {label}")
     for label in report.updated:

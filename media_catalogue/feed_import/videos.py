@@ -138,24 +138,32 @@ def parse_videos(data: bytes, *, base_url: str | None = None) -> ParsedVideos:
     return ParsedVideos(videos, warnings)
 
 
+def store_thumbnail(storage: Storage, settings: Settings, provider: str, url: str) -> str:
+    """Fetch a video's thumbnail once and store it (the catalogue serves it from then on); returns its key, or
+    raises CatalogueError saying why not. Used when videos are imported, and by sync when a video gets its link."""
+    try:
+        data, _ = fetch_bytes(url, settings, limit=THUMBNAIL_LIMIT)
+        with Image.open(io.BytesIO(data)) as image:
+            kind = (image.format or "").lower()
+    except (UnidentifiedImageError, OSError):
+        raise CatalogueError("not an image") from None
+    if kind not in ("jpeg", "png", "webp"):
+        raise CatalogueError(f"a {kind or 'unknown'} image, not JPEG, PNG or WebP")
+    extension = {"jpeg": "jpg"}.get(kind, kind)
+    key = f"thumbnails/{provider}-{hashlib.sha256(data).hexdigest()[:20]}.{extension}"
+    if not storage.exists(key):
+        storage.put_bytes(key, data, content_type=f"image/{kind}")
+    return key
+
+
 def _store_thumbnail(storage: Storage, settings: Settings, video: VideoData, warnings: list[str]) -> str | None:
     if not video.thumbnail_url:
         return None
     try:
-        data, _ = fetch_bytes(video.thumbnail_url, settings, limit=THUMBNAIL_LIMIT)
-        with Image.open(io.BytesIO(data)) as image:
-            kind = (image.format or "").lower()
-        if kind not in ("jpeg", "png", "webp"):
-            raise CatalogueError(f"a {kind or 'unknown'} image, not JPEG, PNG or WebP")
-    except (CatalogueError, UnidentifiedImageError, OSError) as exc:
-        reason = exc.message if isinstance(exc, CatalogueError) else "not an image"
-        warnings.append(f"warning: video {video.provider}:{video.provider_id}: thumbnail not imported: {reason}")
+        return store_thumbnail(storage, settings, video.provider, video.thumbnail_url)
+    except CatalogueError as exc:
+        warnings.append(f"warning: video {video.provider}:{video.provider_id}: thumbnail not imported: {exc.message}")
         return None
-    extension = {"jpeg": "jpg"}.get(kind, kind)
-    key = f"thumbnails/{video.provider}-{hashlib.sha256(data).hexdigest()[:20]}.{extension}"
-    if not storage.exists(key):
-        storage.put_bytes(key, data, content_type=f"image/{kind}")
-    return key
 
 
 def import_videos(

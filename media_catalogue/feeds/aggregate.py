@@ -9,9 +9,18 @@ from datetime import datetime
 from ..catalogue.identity import podcast_guid_for
 from ..catalogue.models import Episode, Project, Show
 from ..config import Settings
+from ..errors import NotFound
 from ..text import xml_safe
 from ..urls import UrlPlan
-from .build import DESCRIPTION_LIMIT, add_items, feed_items, last_build, new_feed, plain_description
+from .build import add_items, feed_items, last_build, new_feed
+from .descriptions import cdata, character_references, description_html, paragraph
+
+
+def _lead(shows: Sequence[Show]) -> Show | None:
+    """The show whose artwork, category and owner the aggregate channel borrows: the first with artwork."""
+    with_artwork = [show for show in shows if show.artwork_key]
+    candidates = with_artwork or list(shows)
+    return candidates[0] if candidates else None
 
 
 def _aggregate_feed(
@@ -28,26 +37,50 @@ def _aggregate_feed(
     episodes: Iterable[Episode],
     now: datetime | None,
 ) -> bytes:
+    """A complete podcast feed over several shows: everything Apple requires of a channel (language, artwork,
+    category, explicit, owner with email) comes from its shows. An aggregate with no episode is not a feed: NotFound,
+    and pages do not link it."""
     fg, urls = new_feed(settings)
     items = feed_items(episodes, urls, now=now)
-    fg.title(xml_safe(title))
+    if not items:
+        raise NotFound(f"{title} has no episode yet, so it has no feed")
+    lead = _lead(shows)
+    title = xml_safe(title)
+    fg.title(title)
     fg.link(href=feed_url, rel="self", type="application/rss+xml")
     fg.link(href=link, rel="alternate")
-    fg.description(xml_safe(description) or xml_safe(title))
-    if language:
-        fg.language(language)
+    fg.description(cdata(description_html(description) or paragraph(title)))
+    # The channel's own words (title, description) are English unless every show shares one language.
+    fg.language(language or "en")
     fg.lastBuildDate(last_build(shows, items))
+    artwork = urls.artwork(lead.artwork_key) if lead is not None and lead.artwork_key else None
+    if artwork:
+        fg.image(url=artwork, title=title, link=link)
     itunes = fg.podcast
     itunes.itunes_author(xml_safe(author))
+    if artwork:
+        itunes.itunes_image(artwork)
+    categories = [show for show in shows if show.category]
+    if categories:
+        source = categories[0] if lead is None or not lead.category else lead
+        category: dict[str, str] = {"cat": source.category or ""}
+        if source.subcategory:
+            category["sub"] = source.subcategory
+        itunes.itunes_category(category)
+    email = owner_email or next(
+        (show.owner_email for show in ([lead] if lead else []) + list(shows) if show.owner_email), None
+    )
+    if email:
+        itunes.itunes_owner(name=xml_safe(author), email=email)
     itunes.itunes_explicit(any(show.explicit for show in shows))
     itunes.itunes_type("episodic")
     p20 = fg.podcastindex
     # Aggregate feeds are not stored shows: their podcast:guid follows their URL.
     p20.guid(podcast_guid_for(feed_url))
-    p20.locked(True, owner=owner_email or None)
+    p20.locked(True, owner=email or None)
     p20.medium("podcast")
     add_items(fg, items)
-    return bytes(fg.rss_str(pretty=True))
+    return character_references(bytes(fg.rss_str(pretty=True)))
 
 
 def _common_language(shows: Sequence[Show]) -> str | None:
@@ -58,7 +91,7 @@ def _common_language(shows: Sequence[Show]) -> str | None:
 def build_catalogue_feed(
     episodes: Iterable[Episode], settings: Settings, *, shows: Sequence[Show] = (), now: datetime | None = None
 ) -> bytes:
-    """/feeds/all.xml: the newest episodes of every show (in several languages: no channel language)."""
+    """/feeds/all.xml: the newest episodes of every show (in several languages: the channel's own text is English)."""
     urls = UrlPlan(settings)
     episodes = list(episodes)
     shows = list(shows) or list({e.show.id: e.show for e in episodes}.values())
@@ -97,7 +130,7 @@ def build_project_feed(
     return _aggregate_feed(
         settings,
         title=project.name,
-        description=plain_description(project.description or "", DESCRIPTION_LIMIT) or project.name,
+        description=project.description or project.name,
         feed_url=urls.project_feed(project.slug),
         link=urls.project(project.slug),
         language=_common_language(shows),

@@ -12,7 +12,6 @@ left out.
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,15 +23,15 @@ from .. import __version__
 from ..catalogue.identity import podcast_guid_for
 from ..catalogue.models import Credit, Episode, Show, utcnow
 from ..config import Settings
-from ..text import plain_text, render_markdown, xml_safe
+from ..text import render_markdown, xml_safe
 from ..urls import UrlPlan
+from .descriptions import cdata, character_references, description_html, paragraph
 from .itunes import AppleEntryExtension, AppleExtension
 from .links import AtomLinksEntryExtension, AtomLinksExtension
 from .podcast_ns import PodcastIndexEntryExtension, PodcastIndexExtension
 
 RSS_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 GENERATOR = f"media-catalogue {__version__}"
-DESCRIPTION_LIMIT = 4000  # Apple truncates (and Podcasts Connect warns) beyond 4000 characters
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 # Our credit roles mapped onto the podcast namespace's person taxonomy (taxonomy.json): (role, group).
@@ -74,13 +73,6 @@ def show_notes_html(source: str) -> str:
     return render_markdown(source)
 
 
-@functools.lru_cache(maxsize=4096)
-def plain_description(source: str, limit: int | None = None) -> str:
-    """Plain text for <description>, HTML-escaped: podcast apps render description as HTML, so a typed "<script>"
-    must arrive as text that shows those characters, never as markup (the XML layer escapes it once more)."""
-    return html.escape(plain_text(source, limit=limit), quote=False)
-
-
 @dataclass(frozen=True)
 class Enclosure:
     url: str
@@ -96,7 +88,7 @@ class Item:
     title: str
     link: str
     published_at: datetime
-    description: str
+    description: str  # sanitized HTML (feeds.descriptions), written in CDATA
     content_html: str
     enclosure: Enclosure
     explicit: bool
@@ -154,9 +146,7 @@ def episode_item(episode: Episode, urls: UrlPlan) -> Item | None:
         duration = max(1, round(media.duration_ms / 1000))
     elif media is None and episode.external_duration_ms:  # an imported episode whose file stays at the old host
         duration = max(1, round(episode.external_duration_ms / 1000))
-    description = plain_description(episode.summary or "") or plain_description(
-        episode.show_notes or "", DESCRIPTION_LIMIT
-    )
+    description = description_html(episode.summary or "") or description_html(episode.show_notes or "")
     title = xml_safe(episode.title).strip() or episode.slug
     alternates = []
     for alternate in episode.alternate_media:
@@ -188,7 +178,7 @@ def episode_item(episode: Episode, urls: UrlPlan) -> Item | None:
         title=title,
         link=urls.episode(show.slug, episode.slug),
         published_at=episode.published_at,
-        description=description or title,
+        description=description or paragraph(title),
         content_html=show_notes_html(episode.show_notes) if episode.show_notes else "",
         enclosure=enclosure,
         explicit=show.explicit if episode.explicit is None else episode.explicit,
@@ -232,9 +222,9 @@ def add_items(fg: FeedGenerator, items: Sequence[Item]) -> None:
         entry.link(href=item.link)
         entry.guid(item.guid, permalink=False)
         entry.pubDate(item.published_at)
-        entry.description(item.description)
+        entry.description(cdata(item.description))
         if item.content_html:
-            entry.content(item.content_html)
+            entry.content(item.content_html, type="CDATA")
         entry.enclosure(item.enclosure.url, str(item.enclosure.length), item.enclosure.type)
         itunes = entry.podcast
         if item.duration:
@@ -289,7 +279,7 @@ def build_feed(
     # feedgen uses the last link given as the RSS <link>: the self link first.
     fg.link(href=feed_url, rel="self", type="application/rss+xml")
     fg.link(href=urls.show(show.slug), rel="alternate")
-    fg.description(plain_description(show.description or "", DESCRIPTION_LIMIT) or title)
+    fg.description(cdata(description_html(show.description or "") or paragraph(title)))
     fg.language(show.language)
     if show.copyright:
         fg.copyright(xml_safe(show.copyright))
@@ -334,4 +324,4 @@ def build_feed(
             title=xml_safe(other.title),
         )  # fmt: skip
     add_items(fg, items)
-    return bytes(fg.rss_str(pretty=True))
+    return character_references(bytes(fg.rss_str(pretty=True)))

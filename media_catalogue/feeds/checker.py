@@ -22,7 +22,8 @@ from ..catalogue.queries import show_translations
 from ..config import Settings
 from ..urls import UrlPlan
 from .apple_categories import APPLE_CATEGORIES, is_category, is_subcategory, suggest_category
-from .build import DESCRIPTION_LIMIT, build_feed
+from .build import build_feed
+from .descriptions import DESCRIPTION_LIMIT
 from .episode_checks import LANGUAGE, check_artwork, check_episode, check_people
 from .findings import Finding, Report, Severity, StorageProbe
 from .podcast_ns import MEDIUMS

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from datetime import UTC
+from email.utils import format_datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..catalogue.models import Credit, DatePrecision, Episode, Show, ShowType
@@ -128,9 +130,11 @@ def check_episode(report: Report, show: Show, episode: Episode, urls: UrlPlan, s
     elif episode.date_precision != DatePrecision.day:
         known = "month" if episode.date_precision == DatePrecision.month else "year"
         local = episode.published_at.astimezone(zone_of(show.timezone))
+        given = format_datetime(episode.published_at.astimezone(UTC))  # exactly as the feed's <pubDate> says it
         report.warning(
             "date-imprecise",
-            f"Only the {known} of publication is known; the feed gives {local:%Y-%m-%d} as the date.",
+            f"Only the {known} of publication is known; the feed gives {given} "
+            f"({local:%Y-%m-%d %H:%M} {show.timezone}) as the date.",
             "Set the exact day in `published` when the source gives it.",
             episode=slug,
             field="published",

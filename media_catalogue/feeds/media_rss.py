@@ -14,15 +14,16 @@ this module has its own small extension, written the way podcast_ns.py is, for t
 - media:title, media:description (plain text), media:thumbnail (only where the provider's thumbnail address is
   deterministic: YouTube), media:credit (people with their role), media:category (the kind of video).
 
-Every published video is listed, also those the catalogue knows only from a newsletter (no link yet): the item then
-points to our page and carries no media:content, so a partner site still learns that the video exists.
+Only videos that can be watched are listed (our stored file, or the provider's player): a video the catalogue knows
+only from a newsletter (no link yet) would be an empty entry in a reader, so it stays on the site only. GUIDs are
+stored per video and survive renames; media:credit uses EBU role codes only under urn:ebu.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -30,17 +31,30 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from .. import __version__
+from ..catalogue.dates import day_instant
 from ..catalogue.models import MediaFile, Project, Video
 from ..catalogue.providers import ProviderVideo
 from ..config import Settings
+from ..errors import NotFound
 from ..text import plain_text, xml_safe
 from ..urls import UrlPlan
+from .descriptions import DESCRIPTION_LIMIT, cdata, character_references, description_html, paragraph
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 GENERATOR = f"media-catalogue {__version__}"
-DESCRIPTION_LIMIT = 4000
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 KIND_SCHEME = "urn:media-catalogue:video-kind"
+# media:credit roles: the default scheme (urn:ebu) allows only EBU role codes, so a role that is one of them is
+# written under it; every other role (guest, speaker, panelist, host...) under our own scheme, never passed off as EBU.
+EBU_SCHEME = "urn:ebu"
+ROLE_SCHEME = "urn:media-catalogue:role"
+EBU_ROLES = frozenset(
+    {
+        "actor", "anchor person", "author", "choreographer", "composer", "conductor", "director", "editor",
+        "graphic designer", "grip", "illustrator", "lyricist", "music arranger", "music group", "musician",
+        "orchestra", "performer", "photographer", "producer", "reporter", "vocalist",
+    }
+)  # fmt: skip
 KIND_LABELS = {
     "vlog": "Vlog",
     "video_podcast": "Video podcast",
@@ -70,6 +84,10 @@ class Credit:
     name: str
     role: str
 
+    @property
+    def scheme(self) -> str:
+        return EBU_SCHEME if self.role in EBU_ROLES else ROLE_SCHEME
+
 
 @dataclass(frozen=True)
 class VideoItem:
@@ -79,7 +97,7 @@ class VideoItem:
     title: str
     link: str
     published_at: datetime | None
-    description: str
+    description: str  # plain text (media:description type="plain")
     kind: str
     language: str | None = None
     player_url: str | None = None
@@ -87,6 +105,8 @@ class VideoItem:
     file: VideoFile | None = None
     credits: tuple[Credit, ...] = ()
     updated_at: datetime = EPOCH
+    description_html: str = ""  # the RSS <description>: sanitized HTML in CDATA, as in podcast feeds
+    thumbnail_stored: bool = False  # served by the catalogue (its size is the provider's, not known here)
 
     @property
     def playable(self) -> bool:
@@ -120,15 +140,18 @@ def video_file(video: Video, urls: UrlPlan) -> VideoFile | None:
     )
 
 
-def _published_at(video: Video) -> datetime | None:
-    """The day the video came out; month- or year-precision dates stand for their first day. None for a video the
-    catalogue knows only from a newsletter without a date: such an item has no pubDate rather than a made-up one."""
+def _published_at(video: Video, timezone: str | None) -> datetime | None:
+    """The day the video came out, at noon in the time zone of its episode's show (else the catalogue's), as for
+    podcast episodes (catalogue.dates); month- or year-precision dates stand for their first day. None for a video
+    the catalogue knows only from a newsletter without a date: such an item has no pubDate rather than a made-up one."""
     if video.published_on is None:
         return None
-    return datetime.combine(video.published_on, time(0, 0), tzinfo=UTC)
+    if video.episode is not None and video.episode.show is not None:
+        timezone = video.episode.show.timezone
+    return day_instant(video.published_on, timezone)
 
 
-def video_item(video: Video, urls: UrlPlan) -> VideoItem:
+def video_item(video: Video, urls: UrlPlan, timezone: str | None = None) -> VideoItem:
     provider = _provider(video)
     page = urls.video(video.slug)
     title = xml_safe(video.title).strip() or video.slug
@@ -138,26 +161,35 @@ def video_item(video: Video, urls: UrlPlan) -> VideoItem:
         Credit(name=xml_safe(credit.person.name), role=credit.role.strip().lower().replace("_", " "))
         for credit in video.credits
     )
+    published_at = _published_at(video, timezone)
     return VideoItem(
-        # The page URL: stable (a renamed slug keeps answering with a 301) and a permalink.
-        guid=page,
+        # Stored at creation and frozen (catalogue.identity.video_guid_for): a rename does not change it.
+        guid=video.guid,
         title=title,
         link=page,
-        published_at=_published_at(video),
+        published_at=published_at,
         description=plain_text(video.description, limit=DESCRIPTION_LIMIT) or title,
+        description_html=description_html(video.description or "") or paragraph(title),
         kind=video.kind.value,
         language=video.language,
         player_url=player,
-        thumbnail_url=provider.thumbnail_url if provider else None,
+        # ours when it has been fetched (sync, import), else the provider's deterministic address
+        thumbnail_url=urls.artwork(video.thumbnail_key)
+        if video.thumbnail_key
+        else (provider.thumbnail_url if provider else None),
+        thumbnail_stored=bool(video.thumbnail_key),
         file=file,
         credits=credits,
-        updated_at=max(video.updated_at or EPOCH, _published_at(video) or EPOCH),
+        updated_at=max(video.updated_at or EPOCH, published_at or EPOCH),
     )
 
 
-def video_items(videos: Iterable[Video], urls: UrlPlan) -> list[VideoItem]:
-    """Items newest first and undated ones last (as the /videos listing orders them), ties by title then slug."""
-    items = [(video_item(video, urls), video.slug) for video in videos]
+def video_items(videos: Iterable[Video], urls: UrlPlan, timezone: str | None = None) -> list[VideoItem]:
+    """Items that can be watched (our file or the provider's player), newest first and undated ones last (as the
+    /videos listing orders them), ties by title then slug. A video known only from a newsletter (no link yet) is
+    left out: a reader would show an empty entry; its page still lists it."""
+    items = [(video_item(video, urls, timezone), video.slug) for video in videos]
+    items = [(item, slug) for item, slug in items if item.playable]
     items.sort(key=lambda pair: (pair[0].title, pair[1]))
     items.sort(key=lambda pair: pair[0].published_at or EPOCH, reverse=True)
     items.sort(key=lambda pair: pair[0].published_at is None)
@@ -214,10 +246,12 @@ class MediaRssEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         description.text = item.description
         if item.thumbnail_url:
             thumbnail = xml_elem(_tag("thumbnail"), entry)
-            width, height = YOUTUBE_THUMBNAIL_SIZE
-            _set(thumbnail, url=item.thumbnail_url, width=width, height=height)
+            _set(thumbnail, url=item.thumbnail_url)
+            if not item.thumbnail_stored:
+                width, height = YOUTUBE_THUMBNAIL_SIZE
+                _set(thumbnail, width=width, height=height)
         for credit in item.credits:
-            element = xml_elem(_tag("credit"), entry, role=credit.role, scheme="urn:ebu")
+            element = xml_elem(_tag("credit"), entry, role=credit.role, scheme=credit.scheme)
             element.text = credit.name
         category = xml_elem(_tag("category"), entry, scheme=KIND_SCHEME, label=KIND_LABELS.get(item.kind, item.kind))
         category.text = item.kind
@@ -240,7 +274,9 @@ def build_video_feed(
     `feed_url` is the feed's own address (the atom:link rel=self); by default /feeds/videos.xml or the project's
     /feeds/projects/{project}/videos.xml."""
     urls = UrlPlan(settings)
-    items = video_items(videos, urls)
+    items = video_items(videos, urls, settings.timezone)
+    if project is not None and not items:
+        raise NotFound(f"{project.name} has no video to watch yet, so it has no video feed")
     fg = FeedGenerator()
     fg.register_extension("mediarss", MediaRssExtension, MediaRssEntryExtension, atom=False)
     fg.generator(GENERATOR)
@@ -259,20 +295,19 @@ def build_video_feed(
     fg.link(href=self_url, rel="self", type="application/rss+xml")
     fg.link(href=page, rel="alternate")
     fg.description(description)
-    language = _common_language(items)
-    if language:
-        fg.language(language)
+    # The videos' common language, else that of the channel's own (English) title and description.
+    fg.language(_common_language(items) or "en")
     fg.lastBuildDate(max((item.updated_at for item in items), default=EPOCH))
     for item in items:
         entry = fg.add_entry(order="append")
         entry.title(item.title)
         entry.link(href=item.link)
-        entry.guid(item.guid, permalink=True)
+        entry.guid(item.guid, permalink=False)
         if item.published_at is not None:
             entry.pubDate(item.published_at)
-        entry.description(item.description)
+        entry.description(cdata(item.description_html))
         entry.category(term=KIND_LABELS.get(item.kind, item.kind))
         if item.file is not None:
             entry.enclosure(item.file.url, str(item.file.length), item.file.type)
         entry.mediarss.video(item)
-    return bytes(fg.rss_str(pretty=True))
+    return character_references(bytes(fg.rss_str(pretty=True)))

@@ -21,6 +21,8 @@ METHOD_MAP = [
     ("templates/**.html", "jinja2.ext:babel_extract"),
     ("media_catalogue/web/templating.py", "python"),
     ("media_catalogue/web/admin/**.py", "python"),
+    # the messages of the errors visitors meet (errors.N_), shown on error pages in the interface language
+    ("media_catalogue/catalogue/queries/**.py", "python"),
 ]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}}
 

@@ -27,12 +27,14 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api") or request.url.path in ("/oembed", "/healthz")
 
 
-def _error_response(request: Request, status: int, body: dict[str, Any]) -> Response:
+def _error_response(
+    request: Request, status: int, body: dict[str, Any], error: CatalogueError | None = None
+) -> Response:
     if _wants_json(request):
         return JSONResponse({"ok": False, "error": body}, status_code=status)
     renderer = getattr(request.app.state, "render_error", None)
     if renderer is not None:
-        return renderer(request, status, body)  # type: ignore[no-any-return]
+        return renderer(request, status, body, error)  # type: ignore[no-any-return]
     from html import escape
 
     page = (
@@ -71,7 +73,7 @@ def moved_response(request: Request, exc: Moved) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CatalogueError)
     async def catalogue_error(request: Request, exc: CatalogueError) -> Response:
-        return _error_response(request, exc.status, exc.as_dict())
+        return _error_response(request, exc.status, exc.as_dict(), exc)
 
     @app.exception_handler(Moved)
     async def moved(request: Request, exc: Moved) -> Response:

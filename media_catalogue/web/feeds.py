@@ -36,6 +36,8 @@ from ..feeds.build import RSS_CONTENT_TYPE, build_feed
 from ..feeds.websub import HubNotifier
 
 router = APIRouter(tags=["feeds"])
+# Each feed is one route for GET and HEAD, so other methods get 405 with "Allow: GET, HEAD" (a separate HEAD route
+# made it "Allow: HEAD"). Feeds are not part of the JSON API that /api/openapi.json documents.
 
 ALL_FEED_LIMIT = 100  # the catalogue-wide feed lists the newest episodes only
 _LAST_BUILD = re.compile(rb"<lastBuildDate>([^<]+)</lastBuildDate>")
@@ -189,8 +191,7 @@ async def serve_cached(request: Request, key: str, build: Builder, topic: str | 
     return respond(request, entry, request.app.state.settings.feed_max_age)
 
 
-@router.get("/feeds/all.xml", response_class=Response)
-@router.head("/feeds/all.xml", response_class=Response, include_in_schema=False)
+@router.api_route("/feeds/all.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False)
 async def all_feed(request: Request) -> Response:
     settings = request.app.state.settings
 
@@ -201,8 +202,9 @@ async def all_feed(request: Request) -> Response:
     return await serve_cached(request, "all", build, request.app.state.urls.all_feed())
 
 
-@router.get("/feeds/projects/{project}.xml", response_class=Response)
-@router.head("/feeds/projects/{project}.xml", response_class=Response, include_in_schema=False)
+@router.api_route(
+    "/feeds/projects/{project}.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False
+)
 async def project_feed(request: Request, project: str) -> Response:
     settings = request.app.state.settings
 
@@ -214,8 +216,7 @@ async def project_feed(request: Request, project: str) -> Response:
     return await serve_cached(request, f"project:{project}", build, request.app.state.urls.project_feed(project))
 
 
-@router.get("/feeds/{show}.xml", response_class=Response)
-@router.head("/feeds/{show}.xml", response_class=Response, include_in_schema=False)
+@router.api_route("/feeds/{show}.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False)
 async def show_feed(request: Request, show: str) -> Response:
     settings = request.app.state.settings
 

@@ -9,14 +9,17 @@ If-Range and If-None-Match against the ETag), because Apple stops ingesting a fe
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import threading
 from collections import OrderedDict
-from email.utils import format_datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from ..errors import NotFound
 from ..media.chapters import VERSION as CHAPTERS_VERSION
@@ -55,6 +58,23 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None | str:
     return max(0, size - suffix), size - 1
 
 
+def if_range_matches(header: str | None, tag: str | None, last_modified: datetime | None) -> bool:
+    """RFC 9110 13.1.5: If-Range holds a strong entity tag or an HTTP date; the range applies when it names the
+    current version: the same strong tag, or exactly the Last-Modified date we send."""
+    value = (header or "").strip()
+    if not value:
+        return True
+    if value.startswith(('"', "W/")):
+        return tag is not None and value == tag  # a weak tag never matches
+    if last_modified is None:
+        return False
+    try:
+        sent = last_modified if last_modified.tzinfo else last_modified.replace(tzinfo=UTC)
+        return parsedate_to_datetime(value) == sent.replace(microsecond=0)
+    except (TypeError, ValueError):
+        return False
+
+
 def serve_object(
     request: Request, storage: Storage, key: str, *, content_type: str, etag: str | None = None,
     cache_control: str = MEDIA_CACHE, extra: dict[str, str] | None = None,
@@ -76,8 +96,7 @@ def serve_object(
     if tag and etag_matches(request.headers.get("if-none-match", "").encode("latin-1"), tag.encode()):
         return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Content-Type"})
     wanted = parse_range(request.headers.get("range"), size)
-    if_range = request.headers.get("if-range")
-    if wanted is not None and if_range and if_range.strip() != tag:
+    if wanted is not None and not if_range_matches(request.headers.get("if-range"), tag, stat.last_modified):
         wanted = None  # the client's copy is another version: send the whole new one
     if wanted == "unsatisfiable":
         return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
@@ -172,20 +191,26 @@ def artwork(key: str, request: Request, storage: StorageDep, w: int | None = Non
         **headers, "Content-Length": str(len(data))})  # fmt: skip
 
 
-@router.get("/chapters/{show}/{filename}")
-def chapters(show: str, filename: str, session: SessionDep) -> Response:
+@router.api_route("/chapters/{show}/{filename}", methods=["GET", "HEAD"])
+def chapters(show: str, filename: str, request: Request, session: SessionDep) -> Response:
     slug, extension = _split(filename, 2)
     if extension != "json":
         raise NotFound("Chapters are published as JSON.")
     _, episode = find_episode(session, show, slug)
     if not episode.chapters:
         raise NotFound(f"The episode '{slug}' has no chapters.")
-    document = {"version": CHAPTERS_VERSION, "chapters": episode.chapters}
-    return JSONResponse(
-        document,
-        media_type="application/json+chapters",
-        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=300"},
-    )
+    body = json.dumps({"version": CHAPTERS_VERSION, "chapters": episode.chapters}, ensure_ascii=False).encode()
+    # Validators like every other file we serve: apps poll chapters, and a 304 saves them the download.
+    tag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {
+        "Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=300", "ETag": tag,
+        "Last-Modified": format_datetime(episode.updated_at.astimezone(UTC), usegmt=True),
+    }  # fmt: skip
+    if etag_matches(request.headers.get("if-none-match", "").encode("latin-1"), tag.encode()):
+        return Response(status_code=304, headers=headers)
+    if request.method == "HEAD":
+        return Response(media_type="application/json+chapters", headers={**headers, "Content-Length": str(len(body))})
+    return Response(body, media_type="application/json+chapters", headers=headers)
 
 
 @router.api_route("/transcripts/{show}/{filename}", methods=["GET", "HEAD"])

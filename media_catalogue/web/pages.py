@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -33,6 +33,8 @@ from .templating import render_page, request_language
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 PAGE_METHODS = ["GET", "HEAD"]
+SEARCH_PAGE = 20  # results a page
+SEARCH_LIMIT = 1000  # results ranked at most
 
 
 def find_episode(session: Session, show_slug: str, episode_slug: str) -> tuple[Show, Episode]:
@@ -90,6 +92,15 @@ def home(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
         json_ld=[{"@context": "https://schema.org", "@type": "WebSite", "name": "IOM Belgium and Luxembourg podcasts",
                   "url": urls.home(), "potentialAction": {"@type": "SearchAction",
                   "target": urls.absolute("/search?q={query}"), "query-input": "required name=query"}}],
+    )  # fmt: skip
+
+
+@router.api_route("/shows", methods=PAGE_METHODS)
+def shows_page(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+    """Every show with its artwork, language and number of episodes (the "Shows" of the navigation)."""
+    return render_page(
+        request, "shows.html", shows=queries.list_shows(session), counts=listings.episode_counts(session),
+        canonical=urls.absolute("/shows"), nav="shows",
     )  # fmt: skip
 
 
@@ -215,15 +226,28 @@ def search_page(
     session: SessionDep,
     urls: UrlsDep,
     q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
+    """Results best first, SEARCH_PAGE a page, every one reachable through the pager (it stopped at 50)."""
     query = q.strip()
-    results = search.search(session, query, request.app.state.search_index, limit=50) if query else []
+    found = search.search(session, query, request.app.state.search_index, limit=SEARCH_LIMIT) if query else []
+    pages = max(1, -(-len(found) // SEARCH_PAGE))
+    page = min(page, pages)
+
+    def page_url(number: int) -> str:
+        return "/search?" + urlencode({"q": query, **({"page": number} if number > 1 else {})})
+
     return render_page(
         request,
         "search.html",
         cache=False,
         query=query,
-        results=results,
+        results=found[(page - 1) * SEARCH_PAGE : page * SEARCH_PAGE],
+        total=len(found),
+        page=page,
+        pages=pages,
+        prev_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if page < pages else None,
         canonical=urls.absolute("/search"),
         nav="search",
         robots="noindex",

@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 @router.api_route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap(session: SessionDep, urls: UrlsDep) -> Response:
     entries: list[tuple[str, str | None, list[tuple[str, str]]]] = []
-    for path in ("/", "/videos", "/projects", "/people"):
+    for path in ("/", "/shows", "/videos", "/projects", "/people"):
         entries.append((urls.absolute(path), None, []))
     shows = queries.list_shows(session)
     show_groups: dict[str, list[tuple[str, str]]] = defaultdict(list)

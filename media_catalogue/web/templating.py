@@ -13,10 +13,9 @@ import hashlib
 import json
 import logging
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
@@ -24,6 +23,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from ..catalogue.dates import local_day
 from ..catalogue.models import DatePrecision
 from ..config import Settings
 from ..text import plain_text, render_markdown
@@ -138,13 +138,7 @@ def local_date(value: datetime | date | None, timezone: str | None = None) -> da
     """The calendar date staff meant: a UTC publication time seen in the show's time zone."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        try:
-            return aware.astimezone(ZoneInfo(timezone or "Europe/Brussels")).date()
-        except (KeyError, ValueError):
-            return aware.date()
-    return value
+    return local_day(value, timezone)
 
 
 def date_text(value: datetime | date | None, precision: Any, locale: str, timezone: str | None = None) -> str:
@@ -325,13 +319,17 @@ def render_page(
     return response
 
 
-def render_error(request: Any, status: int, body: dict[str, Any]) -> Any:
-    """The HTML error page (404, 410...) in the interface language; installed as app.state.render_error."""
+def render_error(request: Any, status: int, body: dict[str, Any], error: Any = None) -> Any:
+    """The HTML error page (404, 410...) in the interface language; installed as app.state.render_error. Its detail
+    is the error's own message in that language when the message is a marked template (errors.N_), and is left out
+    in other languages when it is not (it would be English)."""
     language = request_language(request)
     heading, explanation = ERROR_TEXTS.get(status, OTHER_ERROR)
     gettext = request.app.state.templates.translations[language].gettext
+    detail = error.translated(gettext) if error is not None else None
+    if detail is None and language == "en":
+        detail = body.get("message", "")
     return render_page(
         request, "error.html", status=status, cache=False, language=language, remember_language=False,
-        heading=gettext(heading), explanation=gettext(explanation), detail=body.get("message", ""),
-        robots="noindex",
+        heading=gettext(heading), explanation=gettext(explanation), detail=detail or "", robots="noindex",
     )  # fmt: skip

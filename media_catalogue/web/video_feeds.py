@@ -20,8 +20,7 @@ router = APIRouter(tags=["feeds"])
 VIDEO_FEED_LIMIT = 200  # the newest videos; the catalogue holds a few dozen
 
 
-@router.get("/feeds/videos.xml", response_class=Response)
-@router.head("/feeds/videos.xml", response_class=Response, include_in_schema=False)
+@router.api_route("/feeds/videos.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False)
 async def videos_feed(request: Request) -> Response:
     settings = request.app.state.settings
 
@@ -32,8 +31,9 @@ async def videos_feed(request: Request) -> Response:
     return await serve_cached(request, "videos", build, request.app.state.urls.videos_feed())
 
 
-@router.get("/feeds/projects/{project}/videos.xml", response_class=Response)
-@router.head("/feeds/projects/{project}/videos.xml", response_class=Response, include_in_schema=False)
+@router.api_route(
+    "/feeds/projects/{project}/videos.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False
+)
 async def project_videos_feed(request: Request, project: str) -> Response:
     settings = request.app.state.settings
     urls = request.app.state.urls

@@ -19,6 +19,7 @@ from media_catalogue.catalogue import versions
 from media_catalogue.catalogue.identity import podcast_guid_for
 from media_catalogue.catalogue.models import DatePrecision, Episode, Show, Status
 from media_catalogue.config import Settings
+from media_catalogue.errors import NotFound
 from media_catalogue.feeds.aggregate import build_catalogue_feed, build_project_feed
 from media_catalogue.feeds.build import build_feed
 from media_catalogue.feeds.podcast_ns import PODCAST_NS
@@ -319,10 +320,11 @@ def test_show_notes_are_sanitized_once_not_escaped_twice(make: Factory, session:
     assert all(href.startswith("https://") for href in fragment.xpath("//a/@href"))
     # What was markup in the notes is shown as text, escaped exactly once.
     assert '<script>alert("x")</script>' in fragment.text_content()
-    assert '<a href="https://example.org/?a=1&amp;b=2"' in html
-    assert "Tom &amp; Jerry" in html  # one HTML escape: displays "Tom & Jerry"
-    assert "&amp;amp;" not in html
-    assert "]]&gt; done" in html
+    # One HTML escape, as numeric character references (clients and the W3C engine read them best).
+    assert '<a href="https://example.org/?a=1&#38;b=2"' in html
+    assert "Tom &#38; Jerry" in html  # displays "Tom & Jerry"
+    assert "&amp;" not in html and "&#38;amp;" not in html and "&#38;#38;" not in html
+    assert "]]&#62; done" in html
 
 
 def test_feed_is_deterministic(rich: Any, session: Session, settings: Settings) -> None:
@@ -347,12 +349,29 @@ def test_catalogue_and_project_feeds(make: Factory, session: Session, settings: 
     rows = list(session.query(Episode))
     everything_feed = feedparser.parse(build_catalogue_feed(rows, settings, now=NOW))
     assert [e.id for e in everything_feed.entries] == [a.guid, b.guid, c.guid]
-    assert everything_feed.feed.get("language") is None  # several languages
     project_rows = [e for e in rows if e.show.project_id == project.id]
-    parsed = podcastparser_read(build_project_feed(project, project_rows, settings, now=NOW))
+    project_feed = build_project_feed(project, project_rows, settings, now=NOW)
+    parsed = podcastparser_read(project_feed)
     assert parsed["title"] == "MATCH"
     assert [e["guid"] for e in parsed["episodes"]] == [a.guid, b.guid]
     assert parsed["episodes"][1]["enclosures"][0]["url"] == "https://podcasts.example.org/media/match-podcast-nl/b.mp3"
+    # Both are complete podcast feeds: everything Apple requires of a channel (issue 13, point 4).
+    for data in (build_catalogue_feed(rows, settings, now=NOW), project_feed):
+        channel = etree.fromstring(data).find("channel")
+        assert channel is not None
+        assert channel.findtext("language") in {"en", "nl"}
+        assert (
+            channel.find(f"{ITUNES}image").get("href")
+            == "https://podcasts.example.org/artwork/shows/match-podcast-en/artwork.jpg"
+        )
+        assert channel.find(f"{ITUNES}category").get("text") == "Business"
+        assert channel.findtext(f"{ITUNES}explicit") == "false"
+        assert channel.findtext(f"{ITUNES}owner/{ITUNES}email") == "match@iom.int"
+    assert etree.fromstring(project_feed).findtext("channel/language") == "en"  # the channel's own text
+    # A project with no episode is not offered as a feed.
+    empty = make.project("acp", name="ACP")
+    with pytest.raises(NotFound):
+        build_project_feed(empty, [], settings, now=NOW)
 
 
 def test_golden_feed(rich: Any, session: Session, settings: Settings, database_url: str) -> None:

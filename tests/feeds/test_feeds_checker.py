@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from feed_catalogue import NOW, Factory
+from lxml import etree
 from PIL import Image
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from media_catalogue.catalogue.models import Episode, Show, ShowType, Transcript
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
+from media_catalogue.feeds.build import build_feed
 from media_catalogue.feeds.checker import check_catalogue, check_show, has_errors
 from media_catalogue.feeds.findings import Severity
 
@@ -130,6 +132,9 @@ def test_imprecise_dates_and_external_enclosures_are_warnings_naming_the_missing
     assert not has_errors(findings)
     messages = {f.rule: f.message for f in findings}
     assert "month" in messages["date-imprecise"]
+    # The checker states what the feed actually gives: its <pubDate>, character for character.
+    pub_date = etree.fromstring(build_feed(show, episodes, settings, now=NOW)).findtext("channel/item/pubDate")
+    assert pub_date and f"the feed gives {pub_date} " in messages["date-imprecise"]
     assert "duration" in messages["duration-missing"]
 
 

@@ -10,11 +10,12 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 from feed_catalogue import Factory
-from lxml import etree
+from lxml import etree, html
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from media_catalogue.catalogue import queries, versions
+from media_catalogue.catalogue.identity import video_guid_for
 from media_catalogue.catalogue.models import Credit, DatePrecision, Project, Status, Video, VideoKind, utcnow
 from media_catalogue.catalogue.providers import recognise
 from media_catalogue.config import Settings
@@ -88,23 +89,30 @@ def test_feedparser_reads_every_media_field(seeded: dict[str, object], session: 
     assert parsed.feed.title == "Videos"
     assert parsed.feed.link == f"{BASE}/videos"
     assert "a-draft" not in body.decode()
-    # Newest first; the undated vlog last, without a made-up pubDate.
+    # Newest first; only videos that can be watched (the vlog known only from a newsletter is left out).
     assert [entry.link.rsplit("/", 1)[1] for entry in parsed.entries] == [
-        "match-video-podcast", "rob-de-lobel-presents-match", "vimeo-testimony", "vlog-steffi",
+        "match-video-podcast", "rob-de-lobel-presents-match", "vimeo-testimony",
     ]  # fmt: skip
-    podcast, webinar, vimeo, vlog = parsed.entries
+    assert "vlog-steffi" not in body.decode()
+    podcast, webinar, vimeo = parsed.entries
+    for entry in parsed.entries:
+        assert entry.media_content and entry.media_player["url"]
 
     assert webinar.title == "Rob de Lobel presents MATCH"
-    assert webinar.id == f"{BASE}/videos/rob-de-lobel-presents-match"
-    assert webinar.summary == "A presentation of the MATCH project."
-    assert webinar.published_parsed[:3] == (2021, 6, 1)
+    assert webinar.id == video_guid_for("rob-de-lobel-presents-match")
+    assert webinar.guidislink is False
+    assert webinar.summary == "<p>A <strong>presentation</strong> of the MATCH project.</p>"
+    assert webinar.published_parsed[:4] == (2021, 6, 1, 10)  # noon in Brussels, as for episodes
     (content,) = webinar.media_content
     assert content == {"medium": "video", "expression": "full", "isdefault": "true", "lang": "en"}
     assert webinar.media_player["url"] == "https://www.youtube-nocookie.com/embed/5qvz8YyPNdg?start=90"
     assert webinar.media_thumbnail == [
         {"url": "https://i.ytimg.com/vi/5qvz8YyPNdg/hqdefault.jpg", "width": "480", "height": "360"}
     ]
-    assert webinar.media_credit == [{"role": "speaker", "scheme": "urn:ebu", "content": "Rob de Lobel"}]
+    # "speaker" is no EBU role code: our own scheme, never urn:ebu (W3C InvalidCreditRole).
+    assert webinar.media_credit == [
+        {"role": "speaker", "scheme": "urn:media-catalogue:role", "content": "Rob de Lobel"}
+    ]
     assert "Webinar" in [tag.term for tag in webinar.tags]
 
     # A video podcast whose episode carries a video file: our stored file is the content and the enclosure.
@@ -120,10 +128,6 @@ def test_feedparser_reads_every_media_field(seeded: dict[str, object], session: 
     assert "media_thumbnail" not in vimeo  # Vimeo's thumbnail address is not deterministic: none rather than a fetch
     assert vimeo.published_parsed[:3] == (2020, 1, 1)
 
-    # Known only from a newsletter: listed, with its people, but nothing to play.
-    assert "published" not in vlog and "media_content" not in vlog and "media_player" not in vlog
-    assert vlog.media_credit[0]["content"] == "Steffi Mushayija"
-
 
 def test_media_elements_in_the_xml(seeded: dict[str, object], session: Session, settings: Settings) -> None:
     root = etree.fromstring(feed_of(session, settings))
@@ -132,7 +136,8 @@ def test_media_elements_in_the_xml(seeded: dict[str, object], session: Session, 
     for item in items:
         assert item.find(f"{MEDIA}title").get("type") == "plain"  # type: ignore[union-attr]
         assert item.findtext(f"{MEDIA}title") == item.findtext("title")
-        assert item.findtext(f"{MEDIA}description") == item.findtext("description")
+        # The same text: plain in media:description, sanitized HTML in <description>.
+        assert item.findtext(f"{MEDIA}description") == html.fromstring(item.findtext("description")).text_content()
         category = item.find(f"{MEDIA}category")
         assert category is not None and category.get("scheme") == "urn:media-catalogue:video-kind"
     webinar = items[1]
@@ -166,9 +171,10 @@ def test_unlive_episode_gives_no_file(seeded: dict[str, object], session: Sessio
     episode = seeded["episode"]
     episode.status = Status.draft  # type: ignore[attr-defined]
     session.flush()
-    entry = feedparser.parse(feed_of(session, settings)).entries[0]
-    assert entry.title == "MATCH video podcast"
-    assert "media_content" not in entry and not entry.enclosures
+    entries = feedparser.parse(feed_of(session, settings)).entries
+    # Its file is no longer public and it has no provider link: nothing to watch, so no entry at all.
+    assert "MATCH video podcast" not in [entry.title for entry in entries]
+    assert all(entry.media_content for entry in entries)
 
 
 def test_empty_feed_is_valid(session: Session, settings: Settings) -> None:
@@ -197,7 +203,7 @@ def test_served_with_etag_304_gzip_and_head(client: TestClient) -> None:
     assert first.headers["cache-control"].startswith("public, max-age=")
     etag = first.headers["etag"]
     assert etag.startswith('"') and first.headers["last-modified"]
-    assert len(feedparser.parse(first.content).entries) == 4
+    assert len(feedparser.parse(first.content).entries) == 3
     assert client.get("/feeds/videos.xml", headers={**IDENTITY, "If-None-Match": etag}).status_code == 304
     assert client.get("/feeds/videos.xml", headers={"If-None-Match": '"other"'}).status_code == 200
     zipped = client.get("/feeds/videos.xml", headers={"Accept-Encoding": "gzip"})
@@ -235,8 +241,8 @@ def test_project_video_feeds_and_errors(client: TestClient) -> None:
         client.get("/feeds/projects/match/videos.xml", headers={"If-None-Match": match.headers["etag"]}).status_code
         == 304
     )
-    rwanda = feedparser.parse(client.get("/feeds/projects/rwandan-diaspora/videos.xml").content)
-    assert [e.title for e in rwanda.entries] == ["Vlog: Steffi in Rwanda"]
+    # The Rwandan project's only video has no link yet: nothing to watch, so no feed (and no empty one).
+    assert client.get("/feeds/projects/rwandan-diaspora/videos.xml").status_code == 404
     assert client.get("/feeds/projects/nope/videos.xml").status_code == 404
     # The podcast feeds are untouched: the project's podcast feed and a show's feed still answer.
     assert client.get("/feeds/projects/match.xml").status_code == 200

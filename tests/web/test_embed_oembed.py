@@ -129,3 +129,11 @@ def test_episode_page_offers_discovery(client: TestClient) -> None:
     doc = lxml_html.fromstring(client.get("/shows/match-en/talent-partnerships").content)
     href = doc.xpath("//link[@type='application/json+oembed']/@href")[0]
     assert client.get(href.removeprefix(BASE)).json()["type"] == "rich"
+
+
+def test_the_embed_link_names_a_transcript_only_when_there_is_one(client: TestClient) -> None:
+    """Issue 13, point 12: it said "Show notes and transcript" for episodes without a transcript."""
+    without = lxml_html.fromstring(client.get("/embed/match-en/global-race-for-talent").text)
+    assert without.xpath("string(//p[@class='more']/a)") == "Show notes"
+    with_one = lxml_html.fromstring(client.get("/embed/match-en/talent-partnerships").text)
+    assert with_one.xpath("string(//p[@class='more']/a)") == "Show notes and transcript"

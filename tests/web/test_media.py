@@ -74,6 +74,12 @@ def test_conditional_requests(client: TestClient) -> None:
     assert client.get(URL, headers={"If-None-Match": etag}).status_code == 304
     assert client.get(URL, headers={"Range": "bytes=0-9", "If-Range": etag}).status_code == 206
     assert client.get(URL, headers={"Range": "bytes=0-9", "If-Range": '"old"'}).status_code == 200
+    # If-Range may hold the exact Last-Modified date instead of the tag (RFC 9110 13.1.5); W/ tags never match.
+    modified = client.head(URL).headers["last-modified"]
+    assert client.get(URL, headers={"Range": "bytes=0-9", "If-Range": modified}).status_code == 206
+    older = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get(URL, headers={"Range": "bytes=0-9", "If-Range": older}).status_code == 200
+    assert client.get(URL, headers={"Range": "bytes=0-9", "If-Range": f"W/{etag}"}).status_code == 200
 
 
 def test_public_url_redirects(synced: Database, settings: Settings) -> None:
@@ -120,6 +126,22 @@ def test_chapters_json(client: TestClient) -> None:
     assert document["version"] == "1.2.0"
     assert [c["title"] for c in document["chapters"]] == ["Welcome", "Talent", "Partnerships"]
     assert client.get("/chapters/match-en/global-race-for-talent.json").status_code == 404
+    # Validators like every other file: a strong ETag, Last-Modified, 304 on If-None-Match, HEAD without a body.
+    etag, modified = response.headers["etag"], response.headers["last-modified"]
+    assert etag.startswith('"') and modified.endswith(" GMT")
+    again = client.get("/chapters/match-en/talent-partnerships.json", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    head = client.head("/chapters/match-en/talent-partnerships.json")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == etag
+
+
+def test_feed_routes_allow_get_and_head(client: TestClient) -> None:
+    """Other methods get 405 naming both GET and HEAD (it said "Allow: HEAD" only)."""
+    for path in ("/feeds/match-en.xml", "/feeds/all.xml", "/feeds/videos.xml", "/feeds/projects/match.xml"):
+        for method in ("POST", "PUT", "DELETE"):
+            response = client.request(method, path)
+            assert response.status_code == 405, (method, path)
+            assert {m.strip() for m in response.headers["allow"].split(",")} == {"GET", "HEAD"}, (method, path)
 
 
 def test_transcripts(client: TestClient) -> None:

@@ -315,3 +315,72 @@ def test_scheduled_episode_appears_when_its_time_comes(
     cache.entries[key] = type(entry)(entry.version, datetime.now(UTC) - timedelta(seconds=1), entry.status,
                                      entry.headers, entry.body, entry.etag)  # fmt: skip
     assert "Coming soon" in client.get("/shows/match-en").text
+
+
+def test_the_shows_page_lists_every_show_with_its_artwork(client: TestClient) -> None:
+    """Issue 13, point 14: /shows answered 404 although the navigation says "Shows"."""
+    response = client.get("/shows")
+    assert response.status_code == 200
+    page = lxml_html.fromstring(response.text)
+    assert page.xpath("//ul[@class='cards']/li//a/@href") == ["/shows/match-en", "/shows/match-nl"]
+    assert page.xpath("//nav[@aria-label='Main']//a[@aria-current='page']/@href") == ["/shows"]
+    assert client.get("/shows?lang=nl").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "detail"),
+    [
+        ("fr", "/shows/nope", "Aucune émission ne s'appelle « nope »."),
+        ("nl", "/shows/match-en/nope", "Het programma ‘match-en’ heeft geen aflevering ‘nope’."),
+        ("fr", "/people/nobody", "Aucune personne ne s'appelle « nobody »."),
+        ("en", "/videos/nothing", "No video is called 'nothing'."),
+    ],
+)
+def test_error_pages_give_their_detail_in_the_page_language(
+    client: TestClient, language: str, path: str, detail: str
+) -> None:
+    """Issue 13, point 14: /shows/nope?lang=fr said "No show is called 'nope'." in English."""
+    response = client.get(f"{path}?lang={language}")
+    assert response.status_code == 404
+    page = lxml_html.fromstring(response.text)
+    assert page.get("lang") == language
+    assert page.xpath("string(//p[@class='meta'])") == detail
+
+
+def test_untranslatable_details_are_not_shown_in_english_on_other_languages(client: TestClient) -> None:
+    page = lxml_html.fromstring(client.get("/chapters/match-en/nope.txt?lang=fr").text)
+    assert "published as JSON" not in page.text_content()
+
+
+def test_lists_show_thumbnails_served_by_the_catalogue(
+    client: TestClient, synced: Database, settings: Settings
+) -> None:
+    """Issue 13, point 14: lists had no artwork thumbnails and most videos none at all."""
+    import io
+
+    from PIL import Image
+    from sqlalchemy import select
+
+    from media_catalogue.catalogue import versions
+    from media_catalogue.catalogue.models import Video
+    from media_catalogue.storage import create_storage
+
+    image = io.BytesIO()
+    Image.new("RGB", (480, 360), (20, 90, 160)).save(image, "JPEG")
+    create_storage(settings).put_bytes("thumbnails/youtube-test.jpg", image.getvalue(), content_type="image/jpeg")
+    with synced.session() as session:
+        video = session.scalar(select(Video))
+        assert video is not None
+        video.thumbnail_key = "thumbnails/youtube-test.jpg"
+        versions.bump_catalogue(session)
+    home = lxml_html.fromstring(client.get("/").text)
+    items = home.xpath("//section[@aria-labelledby='latest-heading']//li[contains(@class, 'item')]")
+    assert items and all(item.xpath(".//*[contains(@class, 'thumb')]") for item in items)
+    videos = lxml_html.fromstring(client.get("/videos").text)
+    (thumb,) = videos.xpath("//img[@class='thumb']/@src")
+    assert thumb == "/artwork/thumbnails/youtube-test.jpg?w=192" or thumb.endswith(
+        "/artwork/thumbnails/youtube-test.jpg?w=192"
+    )
+    served = client.get(thumb)
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+    assert not videos.xpath("//img[contains(@src, 'ytimg.com') or contains(@src, 'fbcdn')]")  # nothing third-party

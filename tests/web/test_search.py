@@ -67,3 +67,28 @@ def test_search_page_highlights_and_marks_languages(client: TestClient) -> None:
 def test_search_page_escapes_the_query(client: TestClient) -> None:
     response = client.get("/search", params={"q": "<script>alert(1)</script>"})
     assert response.status_code == 200 and "<script>alert(1)" not in response.text
+
+
+def test_search_pages_through_every_result(database: Database, settings: Settings, catalogue_root) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13, point 11: /search stopped at 50 results with no way to see more."""
+    from media_catalogue.web.app import create_app
+    from tests.catalogue_fixtures import EPISODE, write
+
+    for n in range(1, 62):
+        write(catalogue_root, f"match-en/zebra-{n}.md", EPISODE.replace("The global race for talent", f"Zebra {n}")
+              .replace("number: 2", f"number: {100 + n}").replace("match-ep2", f"zebra-{n}"))  # fmt: skip
+    run_sync(database, settings, catalogue_root)
+    seen: list[str] = []
+    with TestClient(create_app(settings, database=database)) as client:
+        url: str | None = "/search?q=zebra"
+        while url:
+            page = lxml_html.fromstring(client.get(url).text)
+            assert page.xpath("string(//h2[@role='status'])") == "61 results"
+            links = page.xpath("//ul[@class='items']//h3/a/@href")
+            assert 0 < len(links) <= 20
+            seen += links
+            following = page.xpath("//nav[@class='pager']/a[@rel='next']/@href")
+            url = following[0] if following else None
+        assert "Page 4 of 4" in page.text_content()
+    assert len(seen) == len(set(seen)) == 61
+    assert all(path.startswith("/shows/match-en/zebra-") for path in seen)

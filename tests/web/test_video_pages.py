@@ -63,7 +63,7 @@ def parse(response: object) -> html.HtmlElement:
 
 def listed(doc: html.HtmlElement) -> list[str]:
     """The slugs of the listing's results (the list after the result count, not the series above it)."""
-    links = doc.xpath("//p[@role='status']/following-sibling::ul[1]/li[@class='item']//h3/a/@href")
+    links = doc.xpath("//p[@role='status']/following-sibling::ul[1]/li[contains(@class, 'item')]//h3/a/@href")
     return [href.rsplit("/", 1)[1] for href in links]
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ...errors import Gone, Invalid, NotFound
+from ...errors import N_, Gone, Invalid, NotFound
 from ..models import (
     LIVE_STATUSES,
     Credit,
@@ -127,7 +127,7 @@ def list_shows(session: Session) -> list[Show]:
         session.scalars(
             select(Show)
             .options(selectinload(Show.project), selectinload(Show.seasons), selectinload(Show.credits))
-            .order_by(Show.title)
+            .order_by(Show.title, Show.id)
         )
     )
 
@@ -146,7 +146,7 @@ def get_show(session: Session, slug: str) -> Show:
         target = _redirect_target(session, "show", slug)
         if target is not None and (moved := session.get(Show, target)) is not None:
             raise Moved(moved.slug, slug, "show")
-        raise NotFound(f"No show is called '{slug}'.")
+        raise NotFound(N_("No show is called '%(slug)s'."), params={"slug": slug})
     return show
 
 
@@ -157,7 +157,7 @@ def show_translations(session: Session, show: Show) -> list[Show]:
         session.scalars(
             select(Show)
             .where(Show.translation_group == show.translation_group, Show.id != show.id)
-            .order_by(Show.language)
+            .order_by(Show.language, Show.id)
         )
     )
 
@@ -171,19 +171,23 @@ def get_episode(session: Session, show: Show, slug: str, *, include_unpublished:
         target = _redirect_target(session, "episode", slug, scope=str(show.id))
         if target is not None and (moved := session.get(Episode, target)) is not None:
             raise Moved(moved.slug, slug, "episode")
-        raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
+        raise NotFound(N_("The show '%(show)s' has no episode '%(slug)s'."), params={"show": show.slug, "slug": slug})
     if include_unpublished:
         return episode
     if episode.deleted_at is not None or episode.status == Status.unpublished:
-        raise Gone(f"The episode '{slug}' of '{show.slug}' is no longer available.")
+        raise Gone(
+            N_("The episode '%(slug)s' of '%(show)s' is no longer available."), params={"show": show.slug, "slug": slug}
+        )
     if not episode.is_live():
-        raise NotFound(f"The show '{show.slug}' has no episode '{slug}'.")
+        raise NotFound(N_("The show '%(show)s' has no episode '%(slug)s'."), params={"show": show.slug, "slug": slug})
     return episode
 
 
 def list_all_episodes(session: Session, show: Show) -> list[Episode]:
     """Every episode of a show whatever its status (drafts, scheduled, deleted), newest first: for operators."""
-    statement = select(Episode).where(Episode.show_id == show.id).order_by(Episode.published_at.desc())
+    statement = (
+        select(Episode).where(Episode.show_id == show.id).order_by(Episode.published_at.desc(), Episode.id.desc())
+    )
     return list(session.scalars(statement))
 
 
@@ -197,15 +201,20 @@ def episode_translations(session: Session, episode: Episode) -> list[Episode]:
 
 
 def neighbours(session: Session, episode: Episode) -> tuple[Episode | None, Episode | None]:
-    """(previous, next) live episodes of the same show, by publication time."""
+    """(previous, next) live episodes of the same show in the order the lists and feeds use: publication time, then
+    id for episodes published at the same time (a total order, so every episode has its own neighbours)."""
     base = live_filter(select(Episode)).where(Episode.show_id == episode.show_id, Episode.id != episode.id)
+    when, key = episode.published_at, episode.id
+    same_time = Episode.published_at == when
     previous = session.scalar(
-        base.where(Episode.published_at <= episode.published_at)
+        base.where(or_(Episode.published_at < when, and_(same_time, Episode.id < key)))
         .order_by(Episode.published_at.desc(), Episode.id.desc())
         .limit(1)
     )
     following = session.scalar(
-        base.where(Episode.published_at > episode.published_at).order_by(Episode.published_at, Episode.id).limit(1)
+        base.where(or_(Episode.published_at > when, and_(same_time, Episode.id > key)))
+        .order_by(Episode.published_at, Episode.id)
+        .limit(1)
     )
     return previous, following
 
@@ -246,7 +255,7 @@ def list_videos(
             selectinload(Video.credits).selectinload(Credit.person),
             selectinload(Video.links),
         )
-        .order_by(Video.published_on.desc().nulls_last(), Video.title)
+        .order_by(Video.published_on.desc().nulls_last(), Video.title, Video.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
@@ -275,29 +284,29 @@ def get_video(session: Session, slug: str) -> Video:
         target = _redirect_target(session, "video", slug)
         if target is not None and (moved := session.get(Video, target)) is not None:
             raise Moved(moved.slug, slug, "video")
-        raise NotFound(f"No video is called '{slug}'.")
+        raise NotFound(N_("No video is called '%(slug)s'."), params={"slug": slug})
     if video.status != Status.published:
-        raise Gone(f"The video '{slug}' is no longer available.")
+        raise Gone(N_("The video '%(slug)s' is no longer available."), params={"slug": slug})
     return video
 
 
 def get_project(session: Session, slug: str) -> Project:
     project = session.scalar(select(Project).where(Project.slug == slug))
     if project is None:
-        raise NotFound(f"No project is called '{slug}'.")
+        raise NotFound(N_("No project is called '%(slug)s'."), params={"slug": slug})
     return project
 
 
 def list_projects(session: Session) -> list[Project]:
-    return list(session.scalars(select(Project).order_by(Project.name)))
+    return list(session.scalars(select(Project).order_by(Project.name, Project.id)))
 
 
 def get_person(session: Session, slug: str) -> Person:
     person = session.scalar(select(Person).where(Person.slug == slug))
     if person is None:
-        raise NotFound(f"No person is called '{slug}'.")
+        raise NotFound(N_("No person is called '%(slug)s'."), params={"slug": slug})
     return person
 
 
 def list_people(session: Session) -> list[Person]:
-    return list(session.scalars(select(Person).order_by(Person.name)))
+    return list(session.scalars(select(Person).order_by(Person.name, Person.id)))

@@ -4,7 +4,7 @@ the sitemap's entries. Same rule as queries.py: only live episodes and published
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -54,13 +54,15 @@ def appearances(session: Session, person: Person) -> Appearances:
         ):
             seen.add(("video", credit.video.id))
             found.videos.append((credit.video, credit.role))
-    found.episodes.sort(key=lambda item: item[0].published_at or datetime.min, reverse=True)
-    found.videos.sort(key=lambda item: (item[0].published_on is not None, item[0].published_on), reverse=True)
+    found.episodes.sort(key=lambda item: (item[0].published_at or datetime.min, item[0].id), reverse=True)
+    found.videos.sort(
+        key=lambda item: (item[0].published_on is not None, item[0].published_on or date.min, item[0].id), reverse=True
+    )
     return found
 
 
 def project_shows(session: Session, project: Project) -> list[Show]:
-    return list(session.scalars(select(Show).where(Show.project_id == project.id).order_by(Show.title)))
+    return list(session.scalars(select(Show).where(Show.project_id == project.id).order_by(Show.title, Show.id)))
 
 
 def project_videos(session: Session, project: Project) -> list[Video]:
@@ -83,7 +85,7 @@ def people_with_appearances(session: Session) -> list[Person]:
     """People credited on at least one show, live episode or published video (nobody else gets a public page
     in the people index; a direct link to any person still works)."""
     credited = select(Credit.person_id).distinct()
-    return list(session.scalars(select(Person).where(Person.id.in_(credited)).order_by(Person.name)))
+    return list(session.scalars(select(Person).where(Person.id.in_(credited)).order_by(Person.name, Person.id)))
 
 
 def published_videos(session: Session) -> list[Video]:

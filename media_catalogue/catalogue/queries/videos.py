@@ -50,12 +50,12 @@ def facets(session: Session) -> Facets:
     people = session.scalars(
         select(Person)
         .where(Person.id.in_(select(Credit.person_id).join(Video, Credit.video_id == Video.id).where(_published())))
-        .order_by(Person.name)
+        .order_by(Person.name, Person.id)
     ).all()
     projects = session.scalars(
         select(Project)
         .where(Project.id.in_(select(Video.project_id).where(_published(), Video.project_id.is_not(None))))
-        .order_by(Project.name)
+        .order_by(Project.name, Project.id)
     ).all()
     return Facets(
         languages=[language for language in languages if language],
@@ -67,7 +67,7 @@ def facets(session: Session) -> Facets:
 
 def _ordered(videos: Sequence[Video]) -> list[Video]:
     """A series in its order: oldest first (the way it was released), undated ones after, then by title."""
-    dated = sorted((v for v in videos if v.published_on), key=lambda v: (v.published_on, v.title))
+    dated = sorted((v for v in videos if v.published_on), key=lambda v: (v.published_on, v.title, v.id))
     undated = sorted((v for v in videos if not v.published_on), key=lambda v: (v.title, v.slug))
     return dated + undated
 
@@ -85,7 +85,7 @@ def all_series(session: Session, *, project: Project | None = None) -> list[Seri
     for video in session.scalars(statement):
         groups.setdefault(video.series or "", []).append(video)
     found = [Series(name, _ordered(videos)) for name, videos in groups.items() if len(videos) >= MIN_SERIES]
-    found.sort(key=lambda series: (-len(series.videos), series.name))
+    found.sort(key=lambda series: (-len(series.videos), series.name, series.videos[0].id if series.videos else 0))
     return found
 
 

@@ -133,7 +133,7 @@ def site(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     write(root, "match-en/talent-partnerships.md", EPISODE)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = Settings(data_dir=tmp / "data", base_url=base, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(data_dir=tmp / "data", base_url=base, fetch_video_thumbnails=False, _env_file=None)  # type: ignore[call-arg]
     database = Database(settings)
     database.migrate()
     report = sync_folder(database, settings, create_storage(settings), root)
