@@ -9,7 +9,8 @@ import contextlib
 from pathlib import Path
 
 from .errors import MediaRejected
-from .media.mpeg import FrameCounter, MpegLayout, read_layout
+from .media.mpeg import MpegLayout, read_layout
+from .media.mpeg_count import FrameCounter
 from .media.probe import ProbeResult
 from .media.streams import CHUNK, Progress, ThreadedHash, sha256_file, spliced, spool
 from .media.tags import TagData, tag_in_place

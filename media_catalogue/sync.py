@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from . import ingest
 from .catalogue import versions
 from .catalogue.identity import episode_guid_for, podcast_guid_for, video_guid_for
 from .catalogue.models import (
@@ -38,12 +37,12 @@ from .catalogue.models import (
 )
 from .config import Settings
 from .content.dates import parse_published, published_date
-from .content.loader import ContentTree, Loaded, load_tree, resolve_reference
+from .content.loader import ContentTree, Loaded, load_tree
 from .content.specs import EpisodeSpec, PersonSpec, ProjectSpec, ShowSpec, VideoSpec
 from .db import Database
 from .errors import CatalogueError, ContentError
-from .feed_import.videos import store_thumbnail
-from .media.chapters import parse_chapters
+from .storage import Storage
+from .sync_files import SyncFiles, recognise_video
 from .sync_renames import NONE, Guids, RenameGuard
 from .urls import UrlPlan
 
@@ -66,7 +65,7 @@ class SyncReport:
 
 class Syncer:
     def __init__(
-        self, database: Database, settings: Settings, storage: Any, tree: ContentTree, new_guids: Guids
+        self, database: Database, settings: Settings, storage: Storage, tree: ContentTree, new_guids: Guids
     ) -> None:
         self.database = database
         self.settings = settings
@@ -75,6 +74,7 @@ class Syncer:
         self.urls = UrlPlan(settings)
         self.report = SyncReport(errors=list(tree.errors))
         self.renames = RenameGuard(tree, new_guids)
+        self.files = SyncFiles(storage, settings, tree.root, self.report.warnings)
 
     # -- helpers -------------------------------------------------------------------------------------------------
 
@@ -213,7 +213,7 @@ class Syncer:
             row.complete = spec.complete
             row.project = self._project(session, spec.project, rel)
             if spec.artwork:
-                row.artwork_key = self._store_artwork(loaded.path, spec.artwork, rel)
+                row.artwork_key = self.files.artwork(loaded.path, spec.artwork, rel)
             else:
                 row.artwork_key = None
             existing = {season.number: season for season in row.seasons}
@@ -233,27 +233,10 @@ class Syncer:
             self._redirects(session, "show", "", [s for s in spec.previous_slugs if s != row.slug], row.id)
             versions.touch(session, row)
             if not created:
-                self._retag_show(session, row)
+                self.files.retag_show(session, row)
             return "created" if created else "updated"
 
         self._item(f"show {loaded.slug}", loaded, apply)
-
-    def _retag_show(self, session: Session, show: Show) -> None:
-        """Downloaded files carry the show's title, author, artwork and feed URL in their tags: keep them true."""
-        episodes = [episode for episode in show.episodes if episode.media_files]
-        if not episodes:
-            return
-
-        for episode in episodes:
-            ingest.retag_episode(session, self.storage, self.settings, episode)
-
-    def _store_artwork(self, path: Path, ref: str, rel: str) -> str:
-
-        source = resolve_reference(path, ref, rel, self.tree.root)
-        try:
-            return ingest.store_artwork(self.storage, self.settings, source, filename=source.name)
-        except CatalogueError as exc:
-            raise ContentError(rel, f"artwork: {exc.message}", field="artwork") from None
 
     def episode(self, loaded: Loaded[EpisodeSpec]) -> None:
         label = f"episode {loaded.scope}/{loaded.slug}"
@@ -295,56 +278,17 @@ class Syncer:
             if status in LIVE_STATUSES and row.guid is None:
                 first_slug = spec.previous_slugs[0] if spec.previous_slugs else loaded.slug
                 row.guid = spec.guid or episode_guid_for(show, first_slug)
-            row.chapters = self._chapters(loaded.path, spec.chapters, rel) if spec.chapters else None
-            row.artwork_key = self._store_artwork(loaded.path, spec.artwork, rel) if spec.artwork else None
+            row.chapters = self.files.chapters(loaded.path, spec.chapters, rel) if spec.chapters else None
+            row.artwork_key = self.files.artwork(loaded.path, spec.artwork, rel) if spec.artwork else None
             self._credits_and_links(session, row, spec, rel)
             row.source_path, row.content_hash = rel, loaded.content_hash
             session.flush()
-            self._media(session, row, loaded, rel)
+            self.files.attach(session, row, loaded, rel)
             self._redirects(session, "episode", str(show.id), [s for s in spec.previous_slugs if s != row.slug], row.id)
             versions.touch(session, show)
             return "created" if created else "updated"
 
         self._item(label, loaded, apply)
-
-    def _chapters(self, path: Path, ref: str, rel: str) -> list[dict[str, Any]]:
-
-        source = resolve_reference(path, ref, rel, self.tree.root)
-        try:
-            return parse_chapters(source.read_bytes())
-        except CatalogueError as exc:
-            raise ContentError(rel, f"chapters: {exc.message}", field="chapters") from None
-
-    def _media(self, session: Session, episode: Episode, loaded: Loaded[EpisodeSpec], rel: str) -> None:
-        """Ingest the episode's files when their bytes changed; otherwise re-tag so the tags follow the metadata."""
-        spec = loaded.spec
-        if not (spec.audio or spec.video or spec.transcripts or episode.media_files):
-            return
-
-        changed = False
-        for role, ref in (("primary", spec.audio), ("video", spec.video)):
-            if not ref:
-                continue
-            source = resolve_reference(loaded.path, ref, rel, self.tree.root)
-            try:
-                result = ingest.attach_media(
-                    session, self.storage, self.settings, episode, source, filename=source.name, role=role
-                )
-            except CatalogueError as exc:
-                raise ContentError(rel, f"{'audio' if role == 'primary' else 'video'}: {exc.message}") from None
-            changed = changed or result.created
-            self.report.warnings.extend(f"{rel}: {warning}" for warning in result.warnings)
-        for transcript in spec.transcripts:
-            source = resolve_reference(loaded.path, transcript.file, rel, self.tree.root)
-            try:
-                ingest.attach_transcript(
-                    session, self.storage, self.settings, episode, source, language=transcript.language,
-                    filename=source.name,
-                )  # fmt: skip
-            except CatalogueError as exc:
-                raise ContentError(rel, f"transcripts: {exc.message}", field="transcripts") from None
-        if not changed and episode.media_files:
-            ingest.retag_episode(session, self.storage, self.settings, episode)
 
     def video(self, loaded: Loaded[VideoSpec]) -> None:
         def apply(session: Session) -> str | None:
@@ -360,11 +304,11 @@ class Syncer:
                 row = Video(slug=loaded.slug, guid=video_guid_for(first_slug))
                 session.add(row)
             row.slug, row.title, row.kind = loaded.slug, spec.title, VideoKind(spec.kind)
-            provider, provider_id, canonical, start = _recognise_video(spec.url, rel)
+            provider, provider_id, canonical, start = recognise_video(spec.url, rel)
             if (row.provider, row.provider_id) != (provider, provider_id):
                 row.thumbnail_key = None  # another video: its thumbnail is fetched again below
             row.url, row.provider, row.provider_id, row.start_seconds = canonical, provider, provider_id, start
-            self._thumbnail(row, rel)
+            self.files.thumbnail(row, rel)
             row.published_on, row.date_precision = published_date(spec.published, rel)
             row.language, row.series, row.description = spec.language, spec.series, loaded.body
             row.subtitle_languages = list(spec.subtitles)
@@ -379,16 +323,6 @@ class Syncer:
             return "created" if created else "updated"
 
         self._item(f"video {loaded.slug}", loaded, apply)
-
-    def _thumbnail(self, video: Video, rel: str) -> None:
-        """The provider's thumbnail, fetched once (when the video first has its link) and then served by us."""
-        source = _provider_thumbnail(video)
-        if source is None or video.thumbnail_key or not self.settings.fetch_video_thumbnails:
-            return
-        try:
-            video.thumbnail_key = store_thumbnail(self.storage, self.settings, video.provider or "", source)
-        except CatalogueError as exc:
-            self.report.warnings.append(f"{rel}: thumbnail not fetched ({exc.message}); sync tries again next time")
 
     @staticmethod
     def _episode_ref(session: Session, ref: str, rel: str) -> Episode:
@@ -444,28 +378,8 @@ class Syncer:
         return self.report
 
 
-def _provider_thumbnail(video: Video) -> str | None:
-    from .catalogue.providers import ProviderVideo
-
-    if not (video.provider and video.provider_id and video.url):
-        return None
-    return ProviderVideo(video.provider, video.provider_id, video.url, video.start_seconds).thumbnail_url
-
-
-def _recognise_video(url: str | None, rel: str) -> tuple[str | None, str | None, str | None, int | None]:
-    if not url:
-        return None, None, None, None
-    from .catalogue import providers
-
-    try:
-        found = providers.recognise(url)
-    except CatalogueError as exc:
-        raise ContentError(rel, f"url: {exc.message}", field="url") from None
-    return found.provider, found.provider_id, found.canonical_url, found.start_seconds
-
-
 def sync_folder(
-    database: Database, settings: Settings, storage: Any, root: Path, *, new_guids: Guids = NONE
+    database: Database, settings: Settings, storage: Storage, root: Path, *, new_guids: Guids = NONE
 ) -> SyncReport:
     """Load the folder; `new_guids` ("show/episode"): new episodes that may reuse vanished audio (sync_renames)."""
     tree = load_tree(root)

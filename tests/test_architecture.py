@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "media_catalogue"
-INTAKE = {"content", "ingest", "sync", "file_intake", "feed_import"}
+INTAKE = {"content", "ingest", "sync", "file_intake", "feed_import"}  # and their siblings: ingest_*, sync_*
 DOMAIN_FLOORS = ("catalogue", "media", "storage", "feeds")
 MAX_LINES = 400
 LONG_ALLOWED = {"catalogue/models.py"}  # the schema reads best in one place; migrations are excluded below
@@ -83,14 +83,17 @@ def _violations(rule: str, offending: list[str]) -> str:
     return f"rule broken: {rule}\n" + "\n".join(offending)
 
 
+def _is_intake(top: str) -> bool:
+    return top in INTAKE or top.startswith(("ingest_", "sync_"))
+
+
 def test_the_domain_never_imports_intake_web_or_commands() -> None:
-    forbidden = INTAKE | {"web", "commands", "cli"}
     offending = [
         f"  media_catalogue/{found.module.replace('.', '/')} line {found.line} imports {target}"
         for found in _all_imports()
         if _top(found.module) in DOMAIN_FLOORS
         for target in _targets(found)
-        if found.target and _top(target) in forbidden
+        if found.target and (_is_intake(_top(target)) or _top(target) in {"web", "commands", "cli"})
     ]
     assert not offending, _violations(
         "catalogue/, media/, storage/ and feeds/ never import content, ingest, sync, file_intake, web or commands "
@@ -181,7 +184,6 @@ def test_the_sql_detector_sees_what_it_must(tmp_path: Path) -> None:
 # -- sizes and shape ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.py and sync.py are being split: in progress")
 def test_no_module_grows_past_the_limit() -> None:
     offending = [
         f"  media_catalogue/{path.relative_to(PACKAGE)}: {lines} lines"

@@ -23,7 +23,8 @@ from mutagen.oggvorbis import OggVorbis
 from ..errors import MediaRejected
 from . import formats, mp4, ogg, tagread
 from .formats import MAX_TAG_BYTES, MediaFormat, not_media, skip_id3v2, tag_too_large
-from .mpeg import FrameCounter, MpegLayout, corrupt, read_layout
+from .mpeg import MpegLayout, corrupt, read_layout
+from .mpeg_count import FrameCounter
 
 CHUNK = 1024 * 1024
 
