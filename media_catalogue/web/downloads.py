@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from ..catalogue.downloads import rules, store
 from ..catalogue.models import Episode, MediaFile, Show
@@ -49,8 +50,9 @@ class DownloadLog:
     # -- the hook ------------------------------------------------------------------------------------------------
 
     def track(
-        self, request: Request, response: Response, show: Show, episode: Episode, media: MediaFile | None
-    ) -> Response:
+        self, request: Request, response: Response, session: Session, show: Show, episode: Episode,
+        media: MediaFile | None,
+    ) -> Response:  # fmt: skip
         """Log the answer to one enclosure request; a streamed body is logged when it ends, with the bytes sent."""
         if not self.enabled:
             return response
@@ -59,7 +61,7 @@ class DownloadLog:
         user_agent = request.headers.get("user-agent", "")
         peer = request.client.host if request.client else None
         address = rules.client_address(peer, request.headers.get("x-forwarded-for"), self.trusted)
-        key = rules.client_key(self._salt(show.timezone, day), address, user_agent)
+        key = rules.client_key(self._salt(session, show.timezone, day), address, user_agent)
         range_header = request.headers.get("range")
         size = media.byte_length if media else episode.external_enclosure_length
         needed = rules.needed_bytes(size, media.duration_ms if media else None, media.bitrate if media else None)
@@ -98,10 +100,10 @@ class DownloadLog:
         finally:
             done(sent)
 
-    def _salt(self, zone: str, day: date) -> bytes:
+    def _salt(self, session: Session, zone: str, day: date) -> bytes:
         salt = self.salts.get((zone, day))
         if salt is None:
-            salt = store.salt_for(self.database, zone, day)
+            salt = store.salt_for(session, zone, day)
             with self.lock:
                 self.salts = {k: v for k, v in self.salts.items() if k[1] >= day} | {(zone, day): salt}
                 self.zones.add(zone)

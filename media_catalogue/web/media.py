@@ -115,10 +115,10 @@ def enclosure(show: str, filename: str, request: Request, session: SessionDep, s
         if media.role == role and media.extension.lower() == extension.lower():
             key, mime = media.storage_key, media.mime_type
             response = serve_object(request, storage, key, content_type=mime, etag=media.sha256)
-            return downloads.track(request, response, found_show, episode, media)
+            return downloads.track(request, response, session, found_show, episode, media)
     if role == "primary" and episode.external_enclosure_url and not episode.media_files:
         response = RedirectResponse(episode.external_enclosure_url, status_code=302)
-        return downloads.track(request, response, found_show, episode, None)
+        return downloads.track(request, response, session, found_show, episode, None)
     raise NotFound(f"The episode '{slug}' of '{found_show.slug}' has no {role} .{extension} file.")
 
 

@@ -51,18 +51,17 @@ def _insert(session: Session) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def salt_for(database: Database, zone: str, day: date) -> bytes:
-    """The secret of one day in one zone, shared by every worker and host through the database."""
-    with database.session() as session:
-        found = session.scalar(select(DownloadSalt.salt).where(DownloadSalt.zone == zone, DownloadSalt.day == day))
-        if found is not None:
-            return found
-        statement = _insert(session)(DownloadSalt).values(zone=zone, day=day, salt=secrets.token_bytes(32))
-        session.execute(statement.on_conflict_do_nothing())
-        session.flush()
-        salt = session.scalar(select(DownloadSalt.salt).where(DownloadSalt.zone == zone, DownloadSalt.day == day))
-        assert salt is not None
-        return salt
+def salt_for(session: Session, zone: str, day: date) -> bytes:
+    """The secret of one day in one zone, shared by every worker and host through the database. Runs in the
+    caller's session (the request's own connection: a second one per request could starve the pool)."""
+    found = session.scalar(select(DownloadSalt.salt).where(DownloadSalt.zone == zone, DownloadSalt.day == day))
+    if found is not None:
+        return found
+    statement = _insert(session)(DownloadSalt).values(zone=zone, day=day, salt=secrets.token_bytes(32))
+    session.execute(statement.on_conflict_do_nothing())
+    salt = session.scalar(select(DownloadSalt.salt).where(DownloadSalt.zone == zone, DownloadSalt.day == day))
+    assert salt is not None
+    return salt
 
 
 def record(database: Database, hits: Sequence[Hit]) -> int:
