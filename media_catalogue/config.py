@@ -66,6 +66,21 @@ class Settings(BaseSettings):
         900, description="Longest time one download of an import (feed, media, artwork...) may take, in seconds."
     )
 
+    downloads_enabled: bool = Field(
+        True, description="Log every request for an enclosure and count downloads by the IAB Tech Lab rules."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For is believed (127.0.0.1, "
+        "10.0.0.0/8); empty: the socket's address is the client.",
+    )
+    downloads_retention_days: int = Field(
+        30, description="Days raw enclosure request logs are kept before they are aggregated per day and deleted."
+    )
+    downloads_flush_seconds: float = Field(
+        1.0, description="Longest time a logged enclosure request waits in memory before it is written."
+    )
+
     @field_validator("base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:

@@ -3,6 +3,7 @@
 from alembic import context
 
 import media_catalogue.catalogue.accounts  # noqa: F401 - registers the staff tables on Base.metadata
+import media_catalogue.catalogue.downloads.models  # noqa: F401 - and the download analytics tables
 from media_catalogue.catalogue.models import Base
 
 target_metadata = Base.metadata

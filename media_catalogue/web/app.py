@@ -105,8 +105,12 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database.migrate()
         recover(database, app.state.storage)  # what a killed process left: journal entries, temp files, empty folders
-        yield
-        database.dispose()
+        app.state.downloads.start()
+        try:
+            yield
+        finally:
+            app.state.downloads.stop()  # a clean shutdown writes every logged request still in memory
+            database.dispose()
 
     app = FastAPI(
         title="media-catalogue",
@@ -121,6 +125,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.database = database
     app.state.storage = create_storage(settings)
     app.state.urls = UrlPlan(settings)
+    from .downloads import DownloadLog
+
+    app.state.downloads = DownloadLog(settings, database)
     install_error_handlers(app)
 
     app.add_middleware(RejectNulCharacters)

@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -28,6 +29,9 @@ from ..storage import Storage
 from .deps import SessionDep, StorageDep
 from .pagecache import etag_matches
 from .pages import find_episode
+
+if TYPE_CHECKING:
+    from .downloads import DownloadLog
 
 router = APIRouter(include_in_schema=False)
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
@@ -125,11 +129,15 @@ def enclosure(show: str, filename: str, request: Request, session: SessionDep, s
     slug, _, role = stem.partition(".")
     role = role or "primary"
     found_show, episode = find_episode(session, show, slug)
+    downloads: DownloadLog = request.app.state.downloads  # counting (web/downloads.py): every answer is logged
     for media in episode.media_files:
         if media.role == role and media.extension.lower() == extension.lower():
-            return serve_object(request, storage, media.storage_key, content_type=media.mime_type, etag=media.sha256)
+            key, mime = media.storage_key, media.mime_type
+            response = serve_object(request, storage, key, content_type=mime, etag=media.sha256)
+            return downloads.track(request, response, session, found_show, episode, media)
     if role == "primary" and episode.external_enclosure_url and not episode.media_files:
-        return RedirectResponse(episode.external_enclosure_url, status_code=302)
+        response = RedirectResponse(episode.external_enclosure_url, status_code=302)
+        return downloads.track(request, response, session, found_show, episode, None)
     raise NotFound(f"The episode '{slug}' of '{found_show.slug}' has no {role} .{extension} file.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import episodes, imports, overview, preview, signin, videos
+from . import downloads, episodes, imports, overview, preview, signin, videos
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 router.include_router(signin.router)
@@ -14,5 +14,6 @@ router.include_router(episodes.router)
 router.include_router(videos.router)
 router.include_router(imports.router)
 router.include_router(preview.router)
+router.include_router(downloads.router)
 
 __all__ = ["router"]
