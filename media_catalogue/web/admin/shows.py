@@ -33,7 +33,8 @@ router = APIRouter()
 
 Admin = Annotated[Identity, Depends(require(Role.admin))]
 ShowEditor = Annotated[Show, Depends(require(Role.editor, show=True))]
-DIRECTORY_SIZES = (300, 160, 55)  # the square as apps show it: show page, lists, small thumbnails
+# The square as apps show it (show page, lists, small thumbnails), each from the nearest thumbnail /artwork/ serves.
+DIRECTORY_SIZES = ((300, 400), (160, 192), (55, 96))
 
 
 def _context(
@@ -64,7 +65,7 @@ def _settings_page(
         "can_edit": access.allowed(identity.user, Role.editor, show),
         "findings": findings,
         "errors_found": sum(1 for f in findings if f.severity.value == "error"),
-        "artwork": [(size, artwork_url(urls, show.artwork_key, size)) for size in DIRECTORY_SIZES]
+        "artwork": [(size, artwork_url(urls, show.artwork_key, width)) for size, width in DIRECTORY_SIZES]
         if show.artwork_key
         else [],
         "history": audit.entries(session, object_type="show", object_id=show.id, limit=10),
@@ -94,6 +95,13 @@ def _raw(form: Any) -> dict[str, Any]:
     values["complete"] = values.get("complete") == "yes"
     values["translations"] = [v for v in form.getlist("translations") if isinstance(v, str)]
     return values
+
+
+def _redirect(url: str, notice: str, fragment: str) -> Response:
+    """The redirect with its notice, to a place on the page (the fragment goes after the query)."""
+    response = redirect(url, notice)
+    response.headers["location"] += f"#{fragment}"
+    return response
 
 
 # -- pages -------------------------------------------------------------------------------------------------------
@@ -169,7 +177,7 @@ async def save_settings(
             else:
                 _ = gettext_for(request)
                 notice = _("Settings saved. The feed check below is up to date.")
-                return redirect(f"/admin/shows/{found.slug}/settings#feed-check", notice)
+                return _redirect(f"/admin/shows/{found.slug}/settings", notice, "feed-check")
         fresh = record_editing.get_show(session, found.slug)
         return _settings_page(request, session, settings, storage, identity, fresh, _raw(form), errors, status)
 
@@ -199,7 +207,7 @@ async def upload_artwork(
                 raise
             return page_with(exc)
         _ = gettext_for(request)
-        return redirect(f"/admin/shows/{found.slug}/settings#field-artwork", _("Artwork uploaded."))
+        return _redirect(f"/admin/shows/{found.slug}/settings", _("Artwork uploaded."), "field-artwork")
 
     try:
         async with spooled_form_file(request, storage, settings.max_upload_bytes) as upload:

@@ -150,7 +150,11 @@ def test_artwork_is_checked_on_upload_and_previewed_at_directory_sizes(client: T
                        follow_redirects=False)  # fmt: skip
     assert good.status_code == 303, good.text
     page = client.get("/admin/shows/match-en/settings")
-    assert page.text.count("?w=") >= 3 and 'width="55"' in page.text
+    assert 'width="55"' in page.text
+    previews = re.findall(r'<img src="https?://[^/"]+(/artwork/[^"]+\?w=\d+)"', page.text)
+    assert len(previews) == 3
+    for src in previews:  # each size is one /artwork/ serves
+        assert client.get(html.unescape(src)).status_code == 200, src
     with world.database.session() as session:
         show = session.query(Show).filter_by(slug="match-en").one()
         assert show.artwork_key and show.artwork_key.startswith("artwork/")
