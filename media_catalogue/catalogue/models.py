@@ -120,6 +120,8 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(2000))
     contact_email: Mapped[str | None] = mapped_column(String(320))
+    # [{kind, url, label}]: the project's pages elsewhere (partners, social media), set in the workspace.
+    links: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     source_path: Mapped[str | None] = mapped_column(String(500))
     content_hash: Mapped[str | None] = mapped_column(String(64))
 
@@ -137,6 +139,9 @@ class Person(Base):
     bio: Mapped[str] = mapped_column(Text, default="")
     image_url: Mapped[str | None] = mapped_column(String(2000))
     link: Mapped[str | None] = mapped_column(String(2000))
+    # The roles the person usually has (host, guest...), offered first when crediting them; and their other pages.
+    roles: Mapped[list[str] | None] = mapped_column(JSON)
+    links: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     source_path: Mapped[str | None] = mapped_column(String(500))
     content_hash: Mapped[str | None] = mapped_column(String(64))
 

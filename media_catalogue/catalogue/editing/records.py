@@ -1,5 +1,6 @@
-"""Staff editing of the catalogue around episodes: shows (admins only), and videos, people and projects (admins and
-editors of any show). Same rules as for episodes: role check, If-Match on updates, audit entry, version bump."""
+"""Staff editing of the catalogue around episodes: shows (admins create and delete them; editors of a show change its
+settings), and videos, people and projects (admins and editors of any show). Same rules as for episodes: role check,
+If-Match on updates, audit entry, version bump."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .. import access, audit, versions
 from ..access import Identity
 from ..accounts import Role
 from ..models import Credit, Episode, Person, Project, Show, ShowType, Status, Video, VideoKind
-from .common import EMAIL_PATTERN, LANGUAGE_PATTERN, CreditIn, Slug, http_url
+from .common import EMAIL_PATTERN, LANGUAGE_PATTERN, CreditIn, LinkIn, Slug, http_url
 
 # -- input models ------------------------------------------------------------------------------------------------
 
@@ -47,6 +48,9 @@ class ShowFields(_Fields):
     translation_group: str | None = Field(None, max_length=120)
     spotify_url: str | None = Field(None, max_length=2000)
     apple_podcasts_url: str | None = Field(None, max_length=2000)
+    funding_url: str | None = Field(None, max_length=2000)
+    funding_text: str | None = Field(None, max_length=300)
+    license: str | None = Field(None, max_length=200)
     complete: bool = False
 
     @field_validator("timezone")
@@ -58,7 +62,7 @@ class ShowFields(_Fields):
             raise ValueError("not a time zone name such as Europe/Brussels") from None
         return value
 
-    @field_validator("website", "spotify_url", "apple_podcasts_url")
+    @field_validator("website", "spotify_url", "apple_podcasts_url", "funding_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         return http_url(value) if value else None
@@ -92,6 +96,10 @@ class PersonFields(_Fields):
     bio: str = Field("", max_length=20_000)
     link: str | None = Field(None, max_length=2000)
     image_url: str | None = Field(None, max_length=2000)
+    roles: list[Annotated[str, Field(pattern=r"^[a-z][a-z -]*$", max_length=40)]] = Field(
+        default_factory=list, max_length=20, description="The roles the person usually has (host, guest, speaker…)."
+    )
+    links: list[LinkIn] = Field(default_factory=list, max_length=30, description="Their other pages.")
 
     @field_validator("link", "image_url")
     @classmethod
@@ -105,6 +113,7 @@ class ProjectFields(_Fields):
     description: str = Field("", max_length=20_000)
     website: str | None = Field(None, max_length=2000)
     contact_email: str | None = Field(None, max_length=320, pattern=EMAIL_PATTERN)
+    links: list[LinkIn] = Field(default_factory=list, max_length=30, description="Its other pages.")
 
     @field_validator("website")
     @classmethod
@@ -128,10 +137,12 @@ def snapshot(obj: Show | Video | Person | Project) -> dict[str, Any]:
         data["subtitle_languages"] = list(obj.subtitle_languages or [])
         data["project"] = obj.project.slug if obj.project else None
         data["people"] = [{"person": c.person.slug, "role": c.role} for c in obj.credits]
-    elif isinstance(obj, Person):
-        data = {name: getattr(obj, name) for name in PersonFields.model_fields}
     else:
-        data = {name: getattr(obj, name) for name in ProjectFields.model_fields}
+        model = PersonFields if isinstance(obj, Person) else ProjectFields
+        data = {name: getattr(obj, name) for name in model.model_fields}
+        data["links"] = list(obj.links or [])
+        if isinstance(obj, Person):
+            data["roles"] = list(obj.roles or [])
     return audit.plain(data)
 
 
@@ -226,8 +237,10 @@ def _write(
             obj.start_seconds = found.start_seconds
         elif name == "people" and isinstance(obj, Video):
             _credit_video(session, obj, value)
-        elif name == "subtitle_languages":
-            obj.subtitle_languages = list(dict.fromkeys(value))
+        elif name in ("subtitle_languages", "roles"):
+            setattr(obj, name, list(dict.fromkeys(value)))
+        elif name == "links":
+            obj.links = [link.model_dump() for link in value]
         else:
             setattr(obj, name, value)
     session.add(obj)
@@ -271,7 +284,8 @@ def create_show(session: Session, identity: Identity, settings: Settings, fields
 def update_show(
     session: Session, identity: Identity, show: Show, fields: ShowFields, sent: set[str], if_match: str | None
 ) -> Show:
-    access.require(identity.user, Role.admin)
+    """Admins and the show's editors change its settings."""
+    access.require(identity.user, Role.editor, show)
     return _write(session, identity, show, fields, sent, kind="show", if_match=if_match, created=False)  # type: ignore[no-any-return]
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import downloads, episodes, imports, overview, preview, signin, videos
+from . import downloads, episodes, imports, overview, people, preview, shows, signin, videos
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 router.include_router(signin.router)
+router.include_router(shows.router)  # before overview: /shows/new is not a show called 'new'
 router.include_router(overview.router)
 router.include_router(episodes.router)
 router.include_router(videos.router)
+router.include_router(people.router)
 router.include_router(imports.router)
 router.include_router(preview.router)
 router.include_router(downloads.router)

@@ -26,6 +26,13 @@ REFUSALS = {
     "transcript_invalid": N_("The transcript file cannot be read: upload a WebVTT (.vtt) or SubRip (.srt) file."),
     "chapters_invalid": N_("The chapters cannot be read."),
     "bad_language": N_("Choose the language from the list."),
+    "artwork_not_image": N_("This is not an image: upload the artwork as a JPEG or PNG file."),
+    "artwork_too_large": N_("The image is larger than 10 MB: export it again as a JPEG (quality 85 is usually under 1 MB)."),  # noqa: E501
+    "artwork_format": N_("Upload the artwork as a JPEG or PNG file."),
+    "artwork_not_square": N_("The image is not square: podcast directories need a square image."),
+    "artwork_size": N_("Upload a square image between 1400×1400 and 3000×3000 pixels."),
+    "artwork_color_mode": N_("Upload the artwork as an RGB JPEG or PNG (not CMYK, greyscale or transparent)."),
+    "artwork_corrupt": N_("The image is damaged or incomplete: export it again."),
     "empty_upload": N_("Choose a file first."),
     "not_publishable": N_("This episode cannot be published yet: see what is missing below."),
     "import_confirmed": N_("This import was already confirmed."),

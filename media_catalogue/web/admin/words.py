@@ -48,6 +48,8 @@ LABELS: dict[str, dict[str, str]] = {
         "subtitle": N_("Subtitle"), "copyright": N_("Copyright"), "license": N_("License"),
         "funding_url": N_("Support page"), "spotify_url": N_("Spotify address"),
         "apple_podcasts_url": N_("Apple Podcasts address"), "show_type": N_("Order of episodes"),
+        "owner.email": N_("Owner's e-mail"), "owner.name": N_("Owner"), "subcategory": N_("Category"),
+        "funding_text": N_("Support link text"), "project": N_("Project"), "complete": N_("Complete"),
     },
 }  # fmt: skip
 
@@ -132,6 +134,7 @@ def template_globals(gettext: Gettext, language: str) -> dict[str, Any]:
 CHECK_ANCHORS = {
     "published": "published_at", "enclosure_url": "audio", "enclosure_length": "audio", "enclosure_type": "audio",
     "medium": "audio", "video": "audio", "transcripts": "transcript", "guid": "publish",
+    "owner.email": "owner_email", "owner.name": "owner_name", "artwork_key": "artwork",
 }  # fmt: skip
 ADVICE = {
     "date-missing": N_("Choose the day and time in “Go live on”, or publish it now."),
@@ -149,6 +152,17 @@ ADVICE = {
     "artwork-unreachable": N_("Upload the artwork again."),
     "transcript-language-missing": N_("Upload the transcript again and choose the language spoken in it."),
     "chapters-invalid": N_("Give every chapter a start time."),
+    "title-missing": N_("Write a title."),
+    "description-missing": N_("Write a description of the show."),
+    "description-too-long": N_("Shorten the description."),
+    "owner-email-missing": N_("Fill in “Owner's e-mail”: directories send the ownership check there."),
+    "owner-email-invalid": N_("Correct “Owner's e-mail”."),
+    "owner-name-missing": N_("Fill in “Owner”."),
+    "author-missing": N_("Fill in “Author”."),
+    "category-missing": N_("Choose a category from Apple's list."),
+    "category-unknown": N_("Choose a category from Apple's list."),
+    "subcategory-unknown": N_("Choose a category from Apple's list."),
+    "artwork-missing": N_("Upload the show's artwork."),
 }
 
 
