@@ -50,3 +50,43 @@ def test_a_video_without_a_link_can_be_edited(client: TestClient, world: StaffWo
     )
     assert linked.status_code == 200, linked.text
     assert linked.json()["provider"] == "youtube"
+
+
+def _account_without_role(world: StaffWorld, name: str = "norole") -> dict[str, str]:
+    from media_catalogue.catalogue import access
+    from tests.staff_helpers import PASSWORD
+
+    with world.database.session() as session:
+        user = access.create_user(session, name, PASSWORD)
+        token = access.create_token(session, user, "tests")[1]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_draft_and_unpublished_videos_are_not_read_by_an_account_without_a_role(
+    client: TestClient, world: StaffWorld
+) -> None:
+    for slug, status in (("secret-draft", "draft"), ("withdrawn-video", "unpublished")):
+        created = client.post(
+            "/api/staff/videos",
+            json={"slug": slug, "title": f"Hidden {status}", "kind": "testimony", "status": status},
+            headers=world.bearer("editor"),
+        )
+        assert created.status_code == 201, created.text
+    norole = _account_without_role(world)
+    listed = client.get("/api/staff/videos", headers=norole)
+    assert listed.status_code == 200
+    slugs = {video["slug"] for video in listed.json()}
+    assert slugs and "secret-draft" not in slugs and "withdrawn-video" not in slugs
+    assert all(video["status"] == "published" for video in listed.json())
+    for slug in ("secret-draft", "withdrawn-video"):
+        assert client.get(f"/api/staff/videos/{slug}", headers=norole).status_code == 403
+        page = client.get(f"/admin/videos/{slug}", headers=norole)
+        assert page.status_code == 403 and "Hidden" not in page.text
+    workspace_list = client.get("/admin/videos", headers=norole)
+    assert workspace_list.status_code == 200 and "Hidden" not in workspace_list.text
+    # Those holding a role read them, as before (a viewer of another show included).
+    for who in ("viewer", "nobody", "editor"):
+        slugs = {video["slug"] for video in client.get("/api/staff/videos", headers=world.bearer(who)).json()}
+        assert {"secret-draft", "withdrawn-video"} <= slugs
+        assert client.get("/api/staff/videos/secret-draft", headers=world.bearer(who)).status_code == 200
+        assert "Hidden draft" in client.get("/admin/videos", headers=world.bearer(who)).text
