@@ -81,7 +81,7 @@ def video_form_data(form: Any) -> dict[str, Any]:
         "title": text("title"),
         "slug": text("slug") or _slug_from(text("title")),
         "kind": text("kind") or "short_video",
-        "url": text("url"),
+        "url": text("url") or None,  # most videos are not online yet: no link is a valid answer
         "published_on": text("published_on") or None,
         "language": text("language") or None,
         "project": text("project") or None,
@@ -105,9 +105,7 @@ def _slug_from(title: str) -> str:
 def _check(data: dict[str, Any]) -> tuple[record_editing.VideoFields | None, dict[str, str]]:
     """The validated fields, or the errors of every field at once (the address too, with the providers named)."""
     errors: dict[str, str] = {}
-    if not data["url"]:
-        errors["url"] = f"Paste the address of the video. Supported: {providers.SUPPORTED}."
-    else:
+    if data["url"]:
         try:
             providers.recognise(data["url"])
         except CatalogueError as exc:

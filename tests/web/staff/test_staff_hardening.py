@@ -90,3 +90,31 @@ def test_draft_and_unpublished_videos_are_not_read_by_an_account_without_a_role(
         assert {"secret-draft", "withdrawn-video"} <= slugs
         assert client.get("/api/staff/videos/secret-draft", headers=world.bearer(who)).status_code == 200
         assert "Hidden draft" in client.get("/admin/videos", headers=world.bearer(who)).text
+
+
+def test_a_video_without_a_link_can_be_created_and_edited_in_the_workspace(
+    client: TestClient, world: StaffWorld
+) -> None:
+    import html
+    import re
+
+    from tests.staff_helpers import csrf_from, login
+
+    login(client, "editor")
+    form = {"title": "Not online yet", "slug": "not-online-yet", "kind": "testimony", "url": "", "status": "draft"}
+    page = client.get("/admin/videos/new")
+    created = client.post(
+        "/admin/videos/new", data={**form, "csrf_token": csrf_from(page.text)}, follow_redirects=False
+    )
+    assert created.status_code == 303, created.text
+    page = client.get("/admin/videos/not-online-yet")
+    assert 'name="url"' in page.text and "required" not in re.search(r'<input[^>]*name="url"[^>]*>', page.text)[0]
+    etag = html.unescape(re.search(r'name="etag" value="([^"]+)"', page.text)[1])
+    edited = client.post(
+        "/admin/videos/not-online-yet",
+        data={**form, "title": "Not online yet, part one", "etag": etag, "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
+    assert edited.status_code == 303, edited.text
+    after = client.get("/api/staff/videos/not-online-yet", headers=world.bearer("editor")).json()
+    assert after["title"] == "Not online yet, part one" and after["url"] is None
