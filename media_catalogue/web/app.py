@@ -145,6 +145,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     from .admin import router as admin_router
 
     app.include_router(admin_router)
+    from .openapi import install as install_openapi
+
+    install_openapi(app)
     return app
 
 

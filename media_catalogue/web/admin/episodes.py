@@ -177,7 +177,7 @@ def _store_upload(
     if kind == "audio":
         result = ingest.attach_media(session, storage, settings, episode, upload.path, filename=upload.filename,
                                      role="primary")  # fmt: skip
-        return "Audio uploaded." + "".join(f" Note: {w}" for w in result.warnings)
+        return "Audio uploaded, with notes about the file: see its checks." if result.warnings else "Audio uploaded."
     if kind == "artwork":
         episode.artwork_key = ingest.store_artwork(storage, settings, upload.path, filename=upload.filename)
         return "Artwork uploaded."
@@ -211,7 +211,7 @@ def _upload_route(kind: str) -> None:
                 fresh = workspace.episode_by_id(session, episode.id)
                 return _edit_page(request, session, identity, fresh, urls, _values_of(fresh, session),
                                   {kind: exc.message}, status=exc.status)  # fmt: skip
-            return redirect(f"/admin/episodes/{episode.id}", notice[:200])
+            return redirect(f"/admin/episodes/{episode.id}", notice)
 
         try:  # the same spooling, limit and message as the staff API's uploads
             async with spooled_form_file(request, storage, settings.max_upload_bytes) as upload:
@@ -250,7 +250,7 @@ def _publishing_route(action: str) -> None:
                 elif action == "schedule":
                     at = local_datetime(form.get("at"), episode.show.timezone)
                     episode_editing.schedule(session, identity, episode, at, if_match=if_match)
-                    notice = f"Scheduled: it goes live on {form.get('at')} ({episode.show.timezone}) by itself."
+                    notice = "Scheduled: it goes live by itself at the time shown on this page."
                 elif action == "unpublish":
                     episode_editing.unpublish(session, identity, episode, if_match=if_match)
                     notice = "Unpublished: it left the feed and the public page; its GUID stays reserved."

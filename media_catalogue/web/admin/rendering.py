@@ -21,6 +21,27 @@ from ...catalogue.accounts import Role
 from ...text import render_markdown
 from ..auth import MaybeStaff
 
+# The banner shows only these messages (a redirect names one in ?notice=): any other text in the address, someone
+# else's link included, shows nothing.
+NOTICES = frozenset(
+    {
+        "Saved.",
+        "Video saved.",
+        "Draft saved. Now upload the audio.",
+        "Audio uploaded.",
+        "Audio uploaded, with notes about the file: see its checks.",
+        "Artwork uploaded.",
+        "Transcript uploaded.",
+        "Published: it is in the feed and on the public page now.",
+        "Scheduled: it goes live by itself at the time shown on this page.",
+        "Unpublished: it left the feed and the public page; its GUID stays reserved.",
+        "Deleted. It can be restored for 30 days.",
+        "Restored as unpublished.",
+        "You are signed out.",
+        "The token was revoked.",
+    }
+)
+
 
 @lru_cache(maxsize=4)
 def _environment(templates_dir: str) -> Environment:
@@ -59,7 +80,7 @@ def render(
         is_admin=bool(identity and access.is_admin(identity.user)),
         Role=Role,
         allowed=(lambda role, show=None: bool(identity and access.allowed(identity.user, role, show))),
-        notice=request.query_params.get("notice", "")[:200],
+        notice=notice if (notice := request.query_params.get("notice", "")) in NOTICES else "",
         **(context or {}),
     )
     response = HTMLResponse(page, status_code=status)
@@ -70,6 +91,8 @@ def render(
 
 def redirect(url: str, notice: str = "") -> RedirectResponse:
     if notice:
+        if notice not in NOTICES:
+            raise ValueError(f"{notice!r} is not one of the workspace's notices (rendering.NOTICES)")
         url += ("&" if "?" in url else "?") + "notice=" + quote(notice)
     return RedirectResponse(url, status_code=303)
 

@@ -118,3 +118,37 @@ def test_a_video_without_a_link_can_be_created_and_edited_in_the_workspace(
     assert edited.status_code == 303, edited.text
     after = client.get("/api/staff/videos/not-online-yet", headers=world.bearer("editor")).json()
     assert after["title"] == "Not online yet, part one" and after["url"] is None
+
+
+def test_the_openapi_document_names_the_412_and_428_answers(client: TestClient, world: StaffWorld) -> None:
+    document = client.get("/api/openapi.json").json()
+    assert "Error" in document["components"]["schemas"]
+    operation = document["paths"]["/api/staff/videos/{slug}"]["patch"]
+    assert {"412", "428"} <= set(operation["responses"])
+    with_if_match = [
+        (path, method)
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if any(p.get("name", "").lower() == "if-match" for p in op.get("parameters", []))
+    ]
+    assert len(with_if_match) >= 10
+    assert all({"412", "428"} <= set(document["paths"][p][m]["responses"]) for p, m in with_if_match)
+    # And the answers given are the documented ones.
+    blind = client.patch(
+        "/api/staff/videos/rob-de-lobel-presenting-match", json={"title": "x"}, headers=world.bearer("editor")
+    )
+    assert blind.status_code == 428 and set(blind.json()["error"]) >= {"code", "message"}
+    stale = client.patch(
+        "/api/staff/videos/rob-de-lobel-presenting-match",
+        json={"title": "x"},
+        headers={**world.bearer("editor"), "If-Match": '"stale"'},
+    )
+    assert stale.status_code == 412 and stale.json()["ok"] is False
+
+
+def test_the_workspace_banner_shows_only_its_own_notices(client: TestClient, world: StaffWorld) -> None:
+    forged = "Your account is locked: call +32 000 00 00 and give your password"
+    page = client.get("/admin/videos", params={"notice": forged}, headers=world.bearer("editor"))
+    assert page.status_code == 200 and "call +32" not in page.text and 'class="notice"' not in page.text
+    page = client.get("/admin/videos", params={"notice": "Video saved."}, headers=world.bearer("editor"))
+    assert '<p class="notice" role="status">Video saved.</p>' in page.text
