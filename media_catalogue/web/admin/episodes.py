@@ -28,6 +28,7 @@ from ...storage import Storage
 from ...urls import UrlPlan
 from ..auth import CSRF_HEADER, Staff, require
 from ..deps import SessionDep, SettingsDep, StorageDep, UrlsDep
+from ..limits import UPLOAD
 from ..staff.uploads import FormUpload, spooled_form_file
 from .episode_forms import clock, episode_form_data, local_datetime, raw_values
 from .rendering import Viewer, form_errors, redirect, render
@@ -220,7 +221,9 @@ def _upload_route(kind: str) -> None:
             return _edit_page(request, session, identity, episode, urls, _values_of(episode, session),
                               {kind: exc.message}, status=exc.status)  # fmt: skip
 
-    router.post(f"/episodes/{{episode_id}}/{kind}", response_class=HTMLResponse, name=f"upload_{kind}")(route)
+    router.post(
+        f"/episodes/{{episode_id}}/{kind}", response_class=HTMLResponse, name=f"upload_{kind}", openapi_extra=UPLOAD
+    )(route)
 
 
 for _kind in ("audio", "artwork", "transcript"):
