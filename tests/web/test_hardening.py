@@ -29,3 +29,23 @@ def test_artwork_serves_only_artwork(client: TestClient, synced: Database, setti
             answer = client.request(method, f"/artwork/{key}")
             assert answer.status_code == 404, (method, key, answer.status_code)
             assert b"ID3 not public" not in answer.content and b"WEBVTT" not in answer.content
+
+
+def test_unknown_query_parameters_neither_render_nor_evict_cached_pages(client: TestClient) -> None:
+    cache = client.app.state.page_cache  # type: ignore[attr-defined]
+    first = client.get("/shows/match-en")
+    assert first.status_code == 200
+    entries = len(cache.entries)
+    misses = cache.misses
+    for n in range(30):
+        answer = client.get(f"/shows/match-en?utm_source=x{n}&cachebust={n}")
+        assert answer.status_code == 200 and answer.headers["x-cache"] == "hit", n
+        assert answer.headers["etag"] == first.headers["etag"]
+    assert cache.misses == misses and len(cache.entries) == entries
+    # A first visit with an unknown parameter renders the page without it (no link carries it along).
+    fresh = client.get("/videos?tracking=zzz-marker-zzz")
+    assert fresh.status_code == 200 and "zzz-marker-zzz" not in fresh.text
+    assert client.get("/videos").headers["x-cache"] == "hit"
+    # Parameters the page uses still make their own page.
+    assert client.get("/videos?kind=testimony").headers["x-cache"] == "miss"
+    assert client.get("/videos?kind=testimony&fbclid=1").headers["x-cache"] == "hit"
