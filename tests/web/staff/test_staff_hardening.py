@@ -152,3 +152,20 @@ def test_the_workspace_banner_shows_only_its_own_notices(client: TestClient, wor
     assert page.status_code == 200 and "call +32" not in page.text and 'class="notice"' not in page.text
     page = client.get("/admin/videos", params={"notice": "Video saved."}, headers=world.bearer("editor"))
     assert '<p class="notice" role="status">Video saved.</p>' in page.text
+
+
+@pytest.mark.parametrize("username", ["eda\x00", "eda\x00\x01\x1b[2J", "\x00", "editor\x00"])
+def test_sign_in_with_control_characters_is_a_4xx_never_a_500(
+    client: TestClient, world: StaffWorld, username: str
+) -> None:
+    from tests.staff_helpers import csrf_from
+
+    client.cookies.clear()
+    page = client.get("/admin/login")
+    answer = client.post(
+        "/admin/login",
+        data={"username": username, "password": "wrong", "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
+    assert 400 <= answer.status_code < 500, (answer.status_code, answer.text[:300])
+    assert "mc_session" not in answer.cookies
