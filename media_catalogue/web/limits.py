@@ -1,5 +1,6 @@
 """The one request-size policy, enforced while the body arrives, before routing, parsing or identity: a plain ASGI
-middleware, outermost in the stack.
+middleware, outermost in the stack. A small body is also refused (400, naming the field) when a string in it holds
+a control character other than tab and line breaks (NUL first of all: PostgreSQL refuses it in text).
 
 - Upload routes (marked `x-body-limit` in their OpenAPI extra: the staff API's raw uploads and feed imports, the
   workspace's file forms) stream their body: the limit is settings.max_upload_bytes (import_max_feed_bytes for a
@@ -28,6 +29,7 @@ from starlette.routing import compile_path
 from ..config import Settings
 from ..errors import CatalogueError
 from ..media.validate import human_bytes, too_large
+from .security import bad_request, control_character_field
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -141,6 +143,13 @@ class BodyLimits:
             body = await self._read_whole(receive, limit, refusal)
         except (BodyTooLarge, BodyTimeout) as exc:
             await self._refuse(scope, send, exc)
+            return
+        field = control_character_field(body, content_type)
+        if field is not None:
+            message = (
+                f"{field}: contains a control character (such as NUL); only text, tabs and line breaks are accepted."
+            )
+            await bad_request(send, message, field)
             return
         await self.app(scope, _replay(body, receive), send)
 
