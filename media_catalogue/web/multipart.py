@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from python_multipart import MultipartParser
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -106,10 +107,18 @@ class UploadForm:
             chunk = await self.chunks.__anext__()
         except StopAsyncIteration:
             self.done = True
-            self.parser.finalize()
+            self._parse(None)
             return False
-        self.parser.write(chunk)
+        self._parse(chunk)
         return True
+
+    def _parse(self, chunk: bytes | None) -> None:
+        try:
+            self.parser.write(chunk) if chunk is not None else self.parser.finalize()
+        except FormParserError as exc:  # not multipart at all, a broken boundary, too many part headers...
+            raise Invalid(f"The form could not be read as multipart/form-data ({exc}).", field="form") from None
+        if chunk is None and (self.file_field is None and not self.fields):
+            raise Invalid("The form is empty.", field="form")
 
     async def fields_before_file(self) -> FormData:
         """The text fields sent before the file part (all of them if there is no file); the file is not read."""
