@@ -47,6 +47,25 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         1024 * 1024 * 1024, description="Largest media file accepted, enforced while streaming."
     )
+    max_json_bytes: int = Field(
+        1024 * 1024,
+        description="Largest JSON request body, refused (413) while it arrives, before it is parsed and before the "
+        "caller is identified. The largest edit (20,000-character notes, 500 chapters) is well under it.",
+    )
+    max_form_bytes: int = Field(
+        512 * 1024,
+        description="Largest body of any other request (forms, and any body sent to a route that takes none), "
+        "refused (413) while it arrives, before parsing and identity. Upload routes take max_upload_bytes for their "
+        "file instead (import_max_feed_bytes for a feed document).",
+    )
+    header_timeout_seconds: float = Field(
+        10, description="A connection must deliver a request's headers within this time, or is closed (uvicorn)."
+    )
+    body_timeout_seconds: float = Field(
+        15,
+        description="A JSON or form body must arrive whole within this time, and an upload may stall at most this "
+        "long between two chunks; otherwise 408 and the connection is closed.",
+    )
     timezone: str = Field("Europe/Brussels", description="Default time zone for shows and date-only publication dates.")
     feed_max_age: int = Field(300, description="Cache-Control max-age of feeds, in seconds.")
     secret_key: str | None = Field(

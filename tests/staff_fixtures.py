@@ -64,7 +64,10 @@ def live_server(settings: Settings, database: Database, world: StaffWorld) -> It
         port = sock.getsockname()[1]
     settings.base_url = f"http://127.0.0.1:{port}"
     app = create_app(settings, database=database)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    from media_catalogue.web.server import uvicorn_config
+
+    config = uvicorn_config(app, settings, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

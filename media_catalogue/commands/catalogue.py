@@ -56,9 +56,12 @@ def serve(
         database.dispose()
     # Workers rebuild Settings from the environment; make CLI-derived values visible to them.
     os.environ.setdefault("MEDIA_CATALOGUE_DATA_DIR", str(settings.data_dir))
+    from ..web.server import PROTOCOL
+
     uvicorn.run(
         "media_catalogue.web.app:app_from_environment",
         factory=True,
+        http=PROTOCOL,  # uvicorn's HTTP protocol with a deadline for request headers (web.server)
         host=host,
         port=port,
         workers=workers,

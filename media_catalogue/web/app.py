@@ -20,6 +20,7 @@ from ..errors import CatalogueError
 from ..ingest_recovery import recover
 from ..storage import create_storage
 from ..urls import UrlPlan
+from .limits import BodyLimits
 from .security import RejectNulCharacters, SecurityHeaders
 
 
@@ -155,6 +156,16 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     from .admin import router as admin_router
 
     app.include_router(admin_router)
+    from .openapi import install as install_openapi
+
+    install_openapi(app)
+    # Added last, so outermost: no byte of a body reaches routing, a parser or the identity check unbounded.
+    app.add_middleware(
+        BodyLimits,
+        settings=settings,
+        routes=lambda: app.routes,
+        answer=lambda scope, status, body: _error_response(Request(scope), status, body),
+    )
     return app
 
 

@@ -3,7 +3,8 @@ and the CSRF rule for cookie-authenticated writes.
 
 Cookies are HttpOnly, SameSite=Lax and Secure when the site is served over HTTPS. A browser write (any method but
 GET/HEAD/OPTIONS) carrying the session cookie must also carry the session's CSRF token, in the `csrf_token` form
-field or the `X-CSRF-Token` header; bearer-token requests need none (browsers never add that header by themselves).
+field or the `X-CSRF-Token` header (on an upload form, a field before the file: the file is not read before the
+check); bearer-token requests need none (browsers never add that header by themselves).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from ..catalogue.models import Show
 from ..config import Settings
 from ..errors import Forbidden, NotFound, Unauthorized
 from .deps import SessionDep, get_session
+from .limits import UPLOAD_SCOPE_KEY
+from .multipart import upload_form
 
 SESSION_COOKIE = "mc_session"
 PRELOGIN_COOKIE = "mc_prelogin"
@@ -104,10 +107,13 @@ async def check_csrf(request: Request, identity: Identity) -> None:
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         content_type = request.headers.get("content-type", "")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            value = form.get(CSRF_FIELD)
-            sent = value if isinstance(value, str) else None
+        value: object = None
+        if content_type.startswith("multipart/form-data") and UPLOAD_SCOPE_KEY in request.scope:
+            # An upload form: the token is read from the fields before the file, and the file is not touched.
+            value = (await upload_form(request).fields_before_file()).get(CSRF_FIELD)
+        elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            value = (await request.form()).get(CSRF_FIELD)  # at most max_form_bytes (web.limits)
+        sent = value if isinstance(value, str) else None
     if not sent or not hmac.compare_digest(sent.encode(), identity.login.csrf_token.encode()):
         raise Forbidden(
             "The form is out of date or did not come from this site: reload the page and try again.", code="csrf_failed"

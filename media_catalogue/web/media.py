@@ -37,6 +37,9 @@ router = APIRouter(include_in_schema=False)
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
 MEDIA_CACHE = "public, max-age=3600"
 ARTWORK_WIDTHS = (96, 192, 400, 800)
+# What ingest.store_artwork writes (artwork/<digest>.<jpg|png>) and the video thumbnails fetched once from a provider
+# (thumbnails/<provider>-<id>.<jpg|png>): the only objects /artwork/ serves.
+ARTWORK_KEY = re.compile(r"(?:artwork|thumbnails)/[A-Za-z0-9_-]{1,200}\.(?:jpg|jpeg|png)")
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None | str:
@@ -179,6 +182,8 @@ def artwork(key: str, request: Request, storage: StorageDep, w: int | None = Non
     from ..storage import validate_key
 
     validate_key(key)
+    if not ARTWORK_KEY.fullmatch(key):  # audio, transcripts and anything else stored are never served from here
+        raise NotFound("No such artwork.")
     cache = "public, max-age=86400"
     if w is None:
         stat = storage.stat(key)

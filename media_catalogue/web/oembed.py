@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..catalogue import queries
 from ..catalogue.models import Episode, Show
-from ..errors import NotFound
+from ..errors import Invalid, NotFound
 from .deps import SessionDep, SettingsDep, UrlsDep
 from .embed import EMBED_HEIGHT, EMBED_WIDTH, iframe
 from .media import ARTWORK_WIDTHS
@@ -25,8 +25,15 @@ Size = Annotated[int | None, Query(ge=1, le=10_000)]
 
 def _episode_path(url: str, base_url: str) -> tuple[str, str]:
     """(show, episode) from one of our episode or embed URLs, whatever its scheme; NotFound otherwise."""
-    ours, theirs = urlsplit(base_url), urlsplit(url.strip())
-    if theirs.scheme not in ("http", "https") or (theirs.hostname or "") != (ours.hostname or ""):
+    ours = urlsplit(base_url)
+    try:
+        theirs = urlsplit(url.strip())
+        host = theirs.hostname or ""
+    except ValueError:  # "http://[::1/a": an address urllib cannot read (bad IPv6 literal, bad port...)
+        raise Invalid(
+            "url: not a valid URL; send the address of an episode page of this catalogue.", field="url"
+        ) from None
+    if theirs.scheme not in ("http", "https") or host != (ours.hostname or ""):
         raise NotFound("This URL is not a page of this catalogue.")
     path = theirs.path
     prefix = ours.path.rstrip("/")

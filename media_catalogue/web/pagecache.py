@@ -2,7 +2,9 @@
 on every request (one indexed read), so a change in any worker or the CLI is visible at once everywhere.
 
 A Jinja2 render costs a millisecond or more, several times the whole per-request cost of serving bytes, so pages
-are rendered once per catalogue version, interface language and URL. Routes opt in by sending the private header
+are rendered once per catalogue version, interface language, path and the query parameters the page's route
+declares: any other parameter is dropped before the key is made and before the page renders, so a made-up query
+string can neither force a render nor push pages out of the cache. Routes opt in by sending the private header
 `x-page-cache`; this middleware strips it, computes a strong ETag from the bytes (identical in every worker, so
 304s work across workers), answers If-None-Match with 304, and serves later requests without entering FastAPI.
 
@@ -15,15 +17,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 import anyio
+import fastapi.routing
+from fastapi.routing import APIRoute
+from starlette.routing import compile_path
 
 from ..catalogue.models import utcnow
 from ..catalogue.queries import next_scheduled_time
@@ -118,6 +124,31 @@ class PageCache:
         self.versions.close()
 
 
+LANGUAGE_PARAMETER = frozenset({"lang"})
+
+
+def _query_names(dependant: Any) -> set[str]:
+    names = {field.alias for field in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def query_parameters(routes: list[Any]) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """(path pattern, names of its query parameters) of every GET route, through included routers."""
+    iterate = getattr(fastapi.routing, "iter_route_contexts", None)
+    if iterate is None:
+        flat = [(getattr(route, "path", None), getattr(route, "methods", None), route) for route in routes]
+    else:
+        flat = [(context.path, context.methods, context.original_route) for context in iterate(routes)]
+    found = []
+    for path, methods, route in flat:
+        if path and methods and "GET" in methods and isinstance(route, APIRoute):
+            names = frozenset(_query_names(route.dependant))
+            found.append((compile_path(path)[0], names))
+    return found
+
+
 def _header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope["headers"]:
         if key == name:
@@ -126,15 +157,43 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 
 class PageCacheMiddleware:
-    def __init__(self, app: ASGIApp, cache: PageCache) -> None:
+    def __init__(self, app: ASGIApp, cache: PageCache, routes: Callable[[], list[Any]] | None = None) -> None:
         self.app = app
         self.cache = cache
+        self.routes = routes
+        self._patterns: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
+        self._used: OrderedDict[str, frozenset[str]] = OrderedDict()
+
+    def _parameters_of(self, path: str) -> frozenset[str]:
+        """The query parameters the GET route of `path` declares, and `lang` (every page chooses its language)."""
+        if self._used.get(path) is not None:
+            self._used.move_to_end(path)
+            return self._used[path]
+        if self._patterns is None:
+            self._patterns = query_parameters(self.routes() if self.routes else [])
+        used = next((names for pattern, names in self._patterns if pattern.fullmatch(path)), frozenset())
+        self._used[path] = used | LANGUAGE_PARAMETER
+        while len(self._used) > 4096:
+            self._used.popitem(last=False)
+        return self._used[path]
+
+    def used_query(self, scope: Scope) -> str:
+        """The query string reduced to the parameters the page uses, in their order: the cache key, and what the
+        page renders from. Unknown parameters neither make a new entry (a render) nor push one out."""
+        raw = scope.get("query_string", b"").decode("latin-1")
+        if not raw:
+            return raw
+        used = self._parameters_of(scope["path"])
+        kept = [part for part in raw.split("&") if unquote_plus(part.partition("=")[0]) in used]
+        return "&".join(kept)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(_SKIP):
             await self.app(scope, receive, send)
             return
-        query = scope.get("query_string", b"").decode("latin-1")
+        query = self.used_query(scope)
+        if query != scope.get("query_string", b"").decode("latin-1"):
+            scope = dict(scope, query_string=query.encode("latin-1"))  # the page renders from what it uses only
         lang_values = parse_qs(query).get("lang") if "lang=" in query else None
         cookie = _header(scope, b"cookie")
         accept = _header(scope, b"accept-language")

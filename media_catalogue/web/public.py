@@ -47,4 +47,4 @@ def install_public_site(app: FastAPI) -> None:
     app.mount("/static", _Static(directory=STATIC_DIR), name="static")
     # Added last, so outermost: a cached page is answered before any other middleware runs, with the headers
     # (CSP, nosniff...) that the inner middleware gave it when it was rendered.
-    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache)
+    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, routes=lambda: app.routes)

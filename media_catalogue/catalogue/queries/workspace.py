@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ...errors import NotFound
+from ...errors import Forbidden, NotFound
+from .. import access
+from ..accounts import Role, User
 from ..models import Credit, Episode, Show, Status, Video, utcnow
 from . import episode_loading
 
@@ -64,16 +66,26 @@ def episode_translations(session: Session, episode: Episode) -> list[Episode]:
     return list(session.scalars(statement))
 
 
-def all_videos(session: Session) -> list[Video]:
-    """Every video in any status, newest first (undated last), then by title."""
+def reads_unpublished_videos(user: User) -> bool:
+    """Drafts and unpublished videos are read by those holding a role (as episode drafts are by the show's roles;
+    videos belong to no show, so a role on any show): an account without one reads what the public reads."""
+    return access.allowed(user, Role.viewer, anywhere=True)
+
+
+def all_videos(session: Session, user: User) -> list[Video]:
+    """Every video the account may read (see reads_unpublished_videos), newest first (undated last), then by
+    title."""
     statement = (
         select(Video).options(selectinload(Video.project)).order_by(Video.published_on.desc().nulls_last(), Video.title)
     )
+    if not reads_unpublished_videos(user):
+        statement = statement.where(Video.status == Status.published)
     return list(session.scalars(statement).all())
 
 
-def video_for_editing(session: Session, slug: str) -> Video:
-    """A video in any status, with its project and credited people loaded for the edit form."""
+def video_for_editing(session: Session, user: User, slug: str) -> Video:
+    """A video in any status, with its project and credited people loaded for the edit form; 403 for a draft or
+    unpublished video to an account that may not read it."""
     video = session.scalar(
         select(Video)
         .where(Video.slug == slug)
@@ -81,6 +93,8 @@ def video_for_editing(session: Session, slug: str) -> Video:
     )
     if video is None:
         raise NotFound(f"No video is called '{slug}'.")
+    if video.status != Status.published and not reads_unpublished_videos(user):
+        raise Forbidden("This video is not published; reading it needs a role on a show.")
     return video
 
 

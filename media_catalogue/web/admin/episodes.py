@@ -28,6 +28,7 @@ from ...storage import Storage
 from ...urls import UrlPlan
 from ..auth import CSRF_HEADER, Staff, require
 from ..deps import SessionDep, SettingsDep, StorageDep, UrlsDep
+from ..limits import UPLOAD
 from ..staff.uploads import FormUpload, spooled_form_file
 from . import messages, words
 from .episode_forms import bad_time, clock, episode_form_data, local_datetime, raw_values
@@ -97,7 +98,7 @@ async def create_episode(
             values = raw_values(form)
             context = _form_context(session, found, None, values) | {"errors": errors}
             return render(request, "episode_form.html", context, status=422)
-        return redirect(f"/admin/episodes/{episode.id}", gettext_for(request)("Draft saved. Now upload the audio."))
+        return redirect(f"/admin/episodes/{episode.id}", "Draft saved. Now upload the audio.")
 
     return await run_in_threadpool(work)
 
@@ -161,7 +162,7 @@ async def save_episode(
                 errors = {"form": _refusal(request, exc)}
             fresh = workspace.episode_by_id(session, episode.id)
             return _edit_page(request, session, identity, fresh, urls, raw_values(form), errors, status=exc_status(exc))
-        return redirect(f"/admin/episodes/{episode.id}", gettext_for(request)("Saved."))
+        return redirect(f"/admin/episodes/{episode.id}", "Saved.")
 
     return await run_in_threadpool(work)
 
@@ -178,21 +179,21 @@ def exc_status(exc: Exception) -> int:
 
 
 def _store_upload(
-    session: Session, storage: Storage, settings: Settings, episode: Episode, upload: FormUpload, kind: str,
-    _: Callable[[str], str],
-) -> str:  # fmt: skip
-    """Ingest the spooled file as the episode's audio, artwork or transcript; answers the notice to show."""
+    session: Session, storage: Storage, settings: Settings, episode: Episode, upload: FormUpload, kind: str
+) -> str:
+    """Ingest the spooled file as the episode's audio, artwork or transcript; answers the notice to show (one of
+    rendering.NOTICES, translated when the page shows it)."""
     if kind == "audio":
         result = ingest.attach_media(session, storage, settings, episode, upload.path, filename=upload.filename,
                                      role="primary")  # fmt: skip
-        return _("Audio uploaded.") + "".join(" " + _("Note: %(warning)s") % {"warning": w} for w in result.warnings)
+        return "Audio uploaded, with notes about the file: see its checks." if result.warnings else "Audio uploaded."
     if kind == "artwork":
         episode.artwork_key = ingest.store_artwork(storage, settings, upload.path, filename=upload.filename)
-        return _("Artwork uploaded.")
+        return "Artwork uploaded."
     language = upload.form.get("language")
     ingest.attach_transcript(session, storage, settings, episode, upload.path, filename=upload.filename,
                              language=language if isinstance(language, str) else "")  # fmt: skip
-    return _("Transcript uploaded.")
+    return "Transcript uploaded."
 
 
 def _upload_route(kind: str) -> None:
@@ -210,7 +211,7 @@ def _upload_route(kind: str) -> None:
         def work(upload: FormUpload) -> Response:
             before = episode_editing.snapshot(episode)
             try:
-                notice = _store_upload(session, storage, settings, episode, upload, kind, gettext_for(request))
+                notice = _store_upload(session, storage, settings, episode, upload, kind)
                 session.refresh(episode)
                 episode_editing.media_changed(session, identity, episode, f"episode.upload_{kind}", before)
                 session.commit()
@@ -219,7 +220,7 @@ def _upload_route(kind: str) -> None:
                 fresh = workspace.episode_by_id(session, episode.id)
                 return _edit_page(request, session, identity, fresh, urls, _values_of(fresh, session),
                                   {kind: _refusal(request, exc)}, status=exc.status)  # fmt: skip
-            return redirect(f"/admin/episodes/{episode.id}", notice[:200])
+            return redirect(f"/admin/episodes/{episode.id}", notice)
 
         try:  # the same spooling, limit and message as the staff API's uploads
             async with spooled_form_file(request, storage, settings.max_upload_bytes) as upload:
@@ -228,7 +229,9 @@ def _upload_route(kind: str) -> None:
             return _edit_page(request, session, identity, episode, urls, _values_of(episode, session),
                               {kind: _refusal(request, exc)}, status=exc.status)  # fmt: skip
 
-    router.post(f"/episodes/{{episode_id}}/{kind}", response_class=HTMLResponse, name=f"upload_{kind}")(route)
+    router.post(
+        f"/episodes/{{episode_id}}/{kind}", response_class=HTMLResponse, name=f"upload_{kind}", openapi_extra=UPLOAD
+    )(route)
 
 
 for _kind in ("audio", "artwork", "transcript"):
@@ -249,31 +252,27 @@ def _publishing_route(action: str) -> None:
         form = await request.form()
 
         def work() -> Response:
-            _ = gettext_for(request)
             etag = form.get("etag")
             if_match = etag if isinstance(etag, str) and etag else None
             try:
                 if action == "publish":
                     episode_editing.publish(session, identity, episode, if_match=if_match)
-                    notice = _("Published: it is in the feed and on the public page now.")
+                    notice = "Published: it is in the feed and on the public page now."
                 elif action == "schedule":
                     at = local_datetime(form.get("at"), episode.show.timezone)
                     episode_editing.schedule(session, identity, episode, at, if_match=if_match)
-                    notice = _("Scheduled: it goes live on %(when)s (%(zone)s) by itself.") % {
-                        "when": str(form.get("at")).replace("T", " "),
-                        "zone": episode.show.timezone,
-                    }
+                    notice = "Scheduled: it goes live by itself at the time shown on this page."
                 elif action == "unpublish":
                     episode_editing.unpublish(session, identity, episode, if_match=if_match)
-                    notice = _("Unpublished: it left the feed and the public page; its identifier stays reserved.")
+                    notice = "Unpublished: it left the feed and the public page; its identifier stays reserved."
                 elif action == "delete":
                     episode_editing.delete(
                         session, identity, episode, if_match=if_match or episode_editing.etag(episode)
                     )
-                    notice = _("Deleted. It can be restored for 30 days.")
+                    notice = "Deleted. It can be restored for 30 days."
                 else:
                     episode_editing.restore(session, identity, episode)
-                    notice = _("Restored as unpublished.")
+                    notice = "Restored as unpublished."
                 session.commit()
             except CatalogueError as exc:
                 session.rollback()

@@ -26,9 +26,11 @@ from ...feed_import.apply import check
 from ...feed_import.document import parse_document
 from ...feed_import.fetch import read_source
 from ...feed_import.parse import parse_feed
+from ...storage import Storage
 from ..auth import require
 from ..deps import DatabaseDep, SessionDep, SettingsDep, StorageDep
-from ..staff.uploads import spooled_form_file
+from ..limits import FEED
+from ..multipart import upload_form
 from .rendering import Viewer, gettext_for, redirect, render
 
 router = APIRouter()
@@ -49,27 +51,44 @@ def import_form(request: Request, identity: Viewer, session: SessionDep) -> Resp
     return _form_page(request, session, {"show": show, "url": "", "download": "on"})
 
 
-@router.post("/imports", response_class=HTMLResponse, openapi_extra=ADMIN_ONLY)
+FIELDS = ("show", "url", "download", "owner_confirmed")
+
+
+async def _read_form(request: Request, storage: Storage, limit: int) -> tuple[dict[str, str], bytes | None]:
+    """The form's fields and, when one was chosen, the feed file's bytes (bounded by `limit` while they arrive)."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        return {name: str(form.get(name) or "").strip() for name in FIELDS}, None
+    reader = upload_form(request)
+    await reader.fields_before_file()
+    data = None
+    if reader.file_field is not None:  # the fields after the file come with it
+        with storage.temp_file() as path:
+            await reader.spool_file(path, limit)
+            data = path.read_bytes() if reader.filename else None
+    fields = {name: value for name, value in reader.fields if isinstance(value, str)}
+    return {name: fields.get(name, "").strip() for name in FIELDS}, data
+
+
+@router.post("/imports", response_class=HTMLResponse, openapi_extra={**ADMIN_ONLY, **FEED})  # a feed file (web.limits)
 async def preview_import(
     request: Request, identity: Admin, session: SessionDep, settings: SettingsDep, storage: StorageDep
 ) -> Response:
     """Read the feed (address or file), refuse what cannot be imported, and keep it as a job to preview."""
     _ = gettext_for(request)
-    form = await request.form()
-    values = {name: str(form.get(name) or "").strip() for name in ("show", "url", "download", "owner_confirmed")}
+    values = dict.fromkeys(FIELDS, "")
     try:
+        values, uploaded = await _read_form(request, storage, settings.import_max_feed_bytes)
         if not re.match(SLUG_PATTERN, values["show"]) or len(values["show"]) > 120:
             raise Invalid(_("Write the show's address with small letters, digits and dashes, such as my-podcast."))
         if values["url"]:
             if not values["url"].startswith(("http://", "https://")):
                 raise Invalid(_("The feed's address must start with http:// or https://."))
             data, feed_url = await run_in_threadpool(read_source, values["url"], settings)
+        elif uploaded is not None:
+            data, feed_url = uploaded, None
         else:
-            file = form.get("file")
-            if file is None or isinstance(file, str) or not file.filename:
-                raise Invalid(_("Paste the feed's address or choose its XML file."))
-            async with spooled_form_file(request, storage, settings.import_max_feed_bytes) as upload:
-                data, feed_url = upload.path.read_bytes(), None
+            raise Invalid(_("Paste the feed's address or choose its XML file."))
         parse_feed(parse_document(data, base_url=feed_url), feed_url=feed_url)  # refusals before anything is kept
         job = import_jobs.create_job(
             session, identity, values["show"], data, source_url=feed_url, download=values["download"] == "on",
@@ -110,7 +129,7 @@ def start_import(
     import_jobs.confirm(session, identity, job)
     session.commit()
     jobs.start(database, storage, settings, job.id)
-    return redirect(f"/admin/imports/{job.id}", _("The import started."))
+    return redirect(f"/admin/imports/{job.id}", "The import started.")
 
 
 @router.get("/imports/{job_id}/progress")

@@ -138,7 +138,7 @@ def _routes(section: str, kind: str) -> None:
                         raise
                     status, errors = exc.status, form_errors(exc, request)
                 else:
-                    return redirect(f"/admin/{section}/{item.slug}", _("Saved."))
+                    return redirect(f"/admin/{section}/{item.slug}", "Saved.")
             return _page(request, session, identity, kind, None, _raw(form), errors, urls, status)
 
         return await run_in_threadpool(work)
@@ -168,7 +168,7 @@ def _routes(section: str, kind: str) -> None:
                         raise
                     status, errors = exc.status, form_errors(exc, request)
                 else:
-                    return redirect(f"/admin/{section}/{item.slug}", _("Saved."))
+                    return redirect(f"/admin/{section}/{item.slug}", "Saved.")
             fresh = record_editing.get_item(session, kind, slug)
             return _page(request, session, identity, kind, fresh, _raw(form), errors, urls, status)
 

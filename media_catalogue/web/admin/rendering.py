@@ -21,8 +21,32 @@ from ...catalogue.access import Identity
 from ...catalogue.accounts import Role
 from ...text import render_markdown
 from ..auth import MaybeStaff
-from ..templating import LANG_COOKIE, LANGUAGES, load_translations, request_language, switch_urls
+from ..templating import LANG_COOKIE, LANGUAGES, N_, load_translations, request_language, switch_urls
 from . import messages, words
+
+# The banner shows only these messages, translated when shown (a redirect names one, in English, in ?notice=): any
+# other text in the address, someone else's link included, shows nothing.
+NOTICES = frozenset(
+    {
+        N_("Saved."),
+        N_("Video saved."),
+        N_("Draft saved. Now upload the audio."),
+        N_("Audio uploaded."),
+        N_("Audio uploaded, with notes about the file: see its checks."),
+        N_("Artwork uploaded."),
+        N_("Transcript uploaded."),
+        N_("Published: it is in the feed and on the public page now."),
+        N_("Scheduled: it goes live by itself at the time shown on this page."),
+        N_("Unpublished: it left the feed and the public page; its identifier stays reserved."),
+        N_("Deleted. It can be restored for 30 days."),
+        N_("Restored as unpublished."),
+        N_("You are signed out."),
+        N_("The token was revoked."),
+        N_("Show created. Upload its artwork below."),
+        N_("Settings saved. The feed check below is up to date."),
+        N_("The import started."),
+    }
+)
 
 
 @lru_cache(maxsize=4)
@@ -63,6 +87,11 @@ def local_time(value: datetime | None, zone: str = "UTC", fmt: str = "%Y-%m-%d %
     return value.astimezone(tz).strftime(fmt) + f" ({zone})"
 
 
+def _notice(request: Request, language: str) -> str:
+    notice = request.query_params.get("notice", "")
+    return _translations(language).gettext(notice) if notice in NOTICES else ""
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> HTMLResponse:
@@ -77,7 +106,9 @@ def render(
         is_admin=bool(identity and access.is_admin(identity.user)),
         Role=Role,
         allowed=(lambda role, show=None: bool(identity and access.allowed(identity.user, role, show))),
-        notice=request.query_params.get("notice", "")[:200],
+        notice=_translations(language).gettext(notice)
+        if (notice := request.query_params.get("notice", "")) in NOTICES
+        else "",
         ui_lang=language,
         switch_urls=switch_urls(request),
         **(context or {}),
@@ -93,6 +124,8 @@ def render(
 
 def redirect(url: str, notice: str = "") -> RedirectResponse:
     if notice:
+        if notice not in NOTICES:
+            raise ValueError(f"{notice!r} is not one of the workspace's notices (rendering.NOTICES)")
         url += ("&" if "?" in url else "?") + "notice=" + quote(notice)
     return RedirectResponse(url, status_code=303)
 

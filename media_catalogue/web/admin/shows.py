@@ -24,6 +24,7 @@ from ...storage import Storage
 from ...urls import UrlPlan
 from ..auth import Staff, require
 from ..deps import SessionDep, SettingsDep, StorageDep
+from ..limits import UPLOAD
 from ..metadata import artwork_url
 from ..staff.uploads import spooled_form_file
 from . import show_forms
@@ -134,7 +135,7 @@ async def create_show(request: Request, identity: Admin, session: SessionDep, se
                 status, errors = exc.status, form_errors(exc, request)
             else:
                 _ = gettext_for(request)
-                notice = _("Show created. Upload its artwork below.")
+                notice = "Show created. Upload its artwork below."
                 return redirect(f"/admin/shows/{show.slug}/settings", notice)
         return render(request, "show_new.html", _context(request, session, None, _raw(form), errors), status=status)
 
@@ -176,7 +177,7 @@ async def save_settings(
                 status, errors = exc.status, form_errors(exc, request)
             else:
                 _ = gettext_for(request)
-                notice = _("Settings saved. The feed check below is up to date.")
+                notice = "Settings saved. The feed check below is up to date."
                 return _redirect(f"/admin/shows/{found.slug}/settings", notice, "feed-check")
         fresh = record_editing.get_show(session, found.slug)
         return _settings_page(request, session, settings, storage, identity, fresh, _raw(form), errors, status)
@@ -184,7 +185,7 @@ async def save_settings(
     return await run_in_threadpool(work)
 
 
-@router.post("/shows/{show}/artwork", response_class=HTMLResponse)
+@router.post("/shows/{show}/artwork", response_class=HTMLResponse, openapi_extra=UPLOAD)  # an image file (web.limits)
 async def upload_artwork(
     request: Request, found: ShowEditor, identity: Staff, session: SessionDep, settings: SettingsDep,
     storage: StorageDep,
@@ -207,7 +208,7 @@ async def upload_artwork(
                 raise
             return page_with(exc)
         _ = gettext_for(request)
-        return _redirect(f"/admin/shows/{found.slug}/settings", _("Artwork uploaded."), "field-artwork")
+        return _redirect(f"/admin/shows/{found.slug}/settings", "Artwork uploaded.", "field-artwork")
 
     try:
         async with spooled_form_file(request, storage, settings.max_upload_bytes) as upload:

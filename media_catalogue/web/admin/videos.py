@@ -1,6 +1,7 @@
 """Video pages of the workspace: the list of every video, and the create and edit forms (provider link recognised,
 people with roles, subtitle languages, status). Same services and rules as the staff API: editors of any show (and
-admins) write, every staff member reads; edits carry the ETag they were made against, and every change is audited.
+admins) write, staff with a role read (drafts too); edits carry the ETag they were made against, and every change is
+audited.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def video_form_data(form: Any) -> dict[str, Any]:
         "title": text("title"),
         "slug": text("slug") or _slug_from(text("title")),
         "kind": text("kind") or "short_video",
-        "url": text("url"),
+        "url": text("url") or None,  # most videos are not online yet: no link is a valid answer
         "published_on": text("published_on") or None,
         "language": text("language") or None,
         "project": text("project") or None,
@@ -104,9 +105,7 @@ def _slug_from(title: str) -> str:
 def _check(data: dict[str, Any]) -> tuple[record_editing.VideoFields | None, dict[str, str]]:
     """The validated fields, or the errors of every field at once (the address too, with the providers named)."""
     errors: dict[str, str] = {}
-    if not data["url"]:
-        errors["url"] = f"Paste the address of the video. Supported: {providers.SUPPORTED}."
-    else:
+    if data["url"]:
         try:
             providers.recognise(data["url"])
         except CatalogueError as exc:
@@ -180,7 +179,7 @@ def _edit_page(
 
 @router.get("/videos", response_class=HTMLResponse)
 def video_list(request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
-    videos = workspace.all_videos(session)
+    videos = workspace.all_videos(session, identity.user)
     return render(request, "video_list.html", {"videos": videos, "urls": urls, "can_edit": _can_edit(identity)})
 
 
@@ -217,13 +216,13 @@ async def create_video(request: Request, identity: Editor, session: SessionDep) 
 
 @router.get("/videos/{slug}", response_class=HTMLResponse)
 def edit_video(slug: str, request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
-    video = workspace.video_for_editing(session, slug)
+    video = workspace.video_for_editing(session, identity.user, slug)
     return _edit_page(request, session, identity, video, urls, _values_of(video), {})
 
 
 @router.post("/videos/{slug}", response_class=HTMLResponse)
 async def save_video(slug: str, request: Request, identity: Editor, session: SessionDep, urls: UrlsDep) -> Response:
-    video = workspace.video_for_editing(session, slug)
+    video = workspace.video_for_editing(session, identity.user, slug)
     form = await request.form()
 
     def work() -> Response:
@@ -250,7 +249,7 @@ async def save_video(slug: str, request: Request, identity: Editor, session: Ses
                 errors = {"form": exc.message} if isinstance(exc, PreconditionFailed) else form_errors(exc)
             else:
                 return redirect(f"/admin/videos/{video.slug}", "Saved.")
-        fresh = workspace.video_for_editing(session, slug)
+        fresh = workspace.video_for_editing(session, identity.user, slug)
         return _edit_page(request, session, identity, fresh, urls, _raw_values(form), errors, status=status)
 
     return await run_in_threadpool(work)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from ...catalogue.accounts import Role
 from ...errors import Invalid
+from ..limits import UPLOAD
 from .schemas import Etagged
 
 TaggedBody = TypeVar("TaggedBody", bound=Etagged)
@@ -18,11 +19,13 @@ IfMatch = Annotated[str | None, Header(description="The ETag you read; required 
 Filename = Annotated[
     str, Query(min_length=1, max_length=255, description="The file's original name (its extension is a hint).")
 ]
+# An upload: the body is the file, streamed under settings.max_upload_bytes (web.limits reads the mark).
 BINARY_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-    }
+    },
+    **UPLOAD,
 }
 
 

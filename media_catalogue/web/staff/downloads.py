@@ -18,7 +18,11 @@ from ..deps import SessionDep
 router = APIRouter()
 
 
-@router.get("/downloads", summary="Downloads per episode, day or app (IAB rules; shows you may see)")
+@router.get(
+    "/downloads",
+    summary="Downloads per episode, day or app (IAB rules; shows you may see)",
+    responses={200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}}}},
+)
 def downloads(
     identity: Staff,
     session: SessionDep,

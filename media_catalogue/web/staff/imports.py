@@ -21,6 +21,7 @@ from ...feed_import.fetch import read_source
 from ...feed_import.parse import ParsedFeed, parse_feed
 from ..auth import require
 from ..deps import SessionDep, SettingsDep, StorageDep
+from ..limits import FEED
 from .uploads import spooled_body
 
 router = APIRouter()
@@ -60,7 +61,7 @@ def _preview_items(feed: ParsedFeed) -> list[ItemPreview]:
     "/imports/{show}",
     response_model=ImportOut,
     summary="Import (or preview) a podcast feed into a show",
-    openapi_extra={"x-required-role": "admin"},
+    openapi_extra={"x-required-role": "admin", **FEED},  # a feed document may be the body (web.limits)
 )
 async def import_show_feed(
     request: Request,

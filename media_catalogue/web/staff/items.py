@@ -1,5 +1,6 @@
 """Videos, people and projects: the same five routes for each (list, read, create, update; delete for videos
-only, which unpublishes), built by one factory. Every staff member reads them; editors of any show write."""
+only, which unpublishes), built by one factory. Every staff member reads people, projects and published videos;
+draft and unpublished videos need a role on a show (queries.workspace); editors of any show write."""
 
 # No `from __future__ import annotations`: the routes are built in a closure, so annotations must be real objects.
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from ...catalogue.access import Identity
 from ...catalogue.accounts import Role
 from ...catalogue.editing import records as record_editing
+from ...catalogue.queries import workspace
 from ...urls import UrlPlan
 from ..auth import Staff, require
 from ..deps import SessionDep, UrlsDep
@@ -35,10 +37,14 @@ def _item_routes(kind: str) -> None:
     plural, fields_model, render, out = _ITEMS[kind]
     extra = required_role(Role.editor, "of any show")
 
-    def list_items(session: SessionDep, urls: UrlsDep, _: Staff) -> list[Etagged]:
+    def list_items(session: SessionDep, urls: UrlsDep, identity: Staff) -> list[Etagged]:
+        if kind == "video":  # drafts and unpublished videos only to those holding a role (queries.workspace)
+            return [render(item, urls) for item in workspace.all_videos(session, identity.user)]
         return [render(item, urls) for item in record_editing.list_items(session, kind)]
 
-    def get_item(slug: str, response: Response, session: SessionDep, urls: UrlsDep, _: Staff) -> Etagged:
+    def get_item(slug: str, response: Response, session: SessionDep, urls: UrlsDep, identity: Staff) -> Etagged:
+        if kind == "video":
+            return with_etag(response, render(workspace.video_for_editing(session, identity.user, slug), urls))
         return with_etag(response, render(record_editing.get_item(session, kind, slug), urls))
 
     def create_item(

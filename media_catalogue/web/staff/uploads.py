@@ -14,18 +14,17 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from ...catalogue import access
 from ...catalogue.access import Identity
 from ...errors import Invalid
 from ...media.validate import too_large
 from ...storage import Storage
+from ..limits import FORM_ALLOWANCE
+from ..multipart import upload_form
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-CHUNK_BYTES = 1 << 20
-# What a multipart form adds around its file (boundaries, part headers, the CSRF token, a language code).
-FORM_ALLOWANCE = 65536
 
 
 @dataclass(frozen=True)
@@ -60,11 +59,6 @@ async def _spool(chunks: AsyncIterator[bytes], path: Path, limit: int) -> int:
     return size
 
 
-async def _chunks_of(upload: UploadFile) -> AsyncIterator[bytes]:
-    while chunk := await upload.read(CHUNK_BYTES):
-        yield chunk
-
-
 @contextlib.asynccontextmanager
 async def spooled_body(request: Request, storage: Storage, limit: int) -> AsyncIterator[Path]:
     """The request body (the staff API's uploads) in a temp file that is removed afterwards. A declared
@@ -81,15 +75,16 @@ async def spooled_form_file(
     request: Request, storage: Storage, limit: int, field: str = "file"
 ) -> AsyncIterator[FormUpload]:
     """The file of a multipart form (the workspace's upload forms) in a temp file that is removed afterwards, with
-    the same limit and message as spooled_body."""
+    the same limit and message as spooled_body. The form is read as it arrives (web.multipart): the file goes
+    straight to the temp file, never spooled elsewhere; the other fields come with it."""
     refuse_declared_size(request, limit, FORM_ALLOWANCE)
-    form = await request.form()
-    upload = form.get(field)
-    if upload is None or isinstance(upload, str) or not upload.filename:
+    reader = upload_form(request)
+    await reader.fields_before_file()
+    if reader.file_field != field or not reader.filename:
         raise Invalid("Choose a file first.", field=field)
     with storage.temp_file() as path:
-        await _spool(_chunks_of(upload), path, limit)
-        yield FormUpload(path, upload.filename, form)
+        await reader.spool_file(path, limit)
+        yield FormUpload(path, reader.filename, FormData(reader.fields))
 
 
 # -- Idempotency-Key ---------------------------------------------------------------------------------------------

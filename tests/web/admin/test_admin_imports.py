@@ -137,3 +137,20 @@ def test_without_the_csrf_token_nothing_happens(client: TestClient) -> None:
     _signed_in(client)
     response = client.post("/admin/imports", data={"show": "x", "url": "https://example.org/f"})
     assert response.status_code == 403
+
+
+def test_a_feed_file_larger_than_a_form_is_previewed(client: TestClient, settings: Settings) -> None:
+    """A real host's feed (1.6 MB, 730 episodes) passes the request-size policy of an upload, not of a form."""
+    from tests.feed_import.conftest import shared_feed
+
+    body = shared_feed("rss-parser/giantbomb-podcast.rss").read_bytes()
+    assert len(body) > settings.max_form_bytes
+    csrf = _signed_in(client)
+    response = client.post(
+        "/admin/imports",
+        data={"csrf_token": csrf, "show": "giant-bomb"},
+        files={"file": ("feed.xml", body, "application/rss+xml")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    assert "730" in client.get(response.headers["location"]).text

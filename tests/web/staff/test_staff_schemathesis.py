@@ -1,6 +1,8 @@
 """Property and schema fuzzing of the JSON API from its own OpenAPI document: schemathesis, run with a staff
 (admin) token against the app served on 127.0.0.1. No request may cause a 5xx; every documented response must
-conform to its schema. Skipped when schemathesis is not installed."""
+conform to its schema. Path parameters are pinned to slugs of the seeded test catalogue (schemathesis.toml made
+here), so the generated requests reach the routes' work instead of stopping at 404. Skipped when schemathesis is
+not installed."""
 
 from __future__ import annotations
 
@@ -27,6 +29,27 @@ def _schemathesis() -> list[str] | None:
     return [found] if found else None
 
 
+# Slugs of the seeded test catalogue (tests/catalogue_fixtures.py): every path parameter names something that exists.
+KNOWN = {"show": "match-en", "episode": "first-steps", "project": "match", "video": "rob-de-lobel-presenting-match",
+         "language": "en"}  # fmt: skip
+SLUGS = {"videos": "rob-de-lobel-presenting-match", "people": "sammy-mahdi", "projects": "match"}
+
+
+def _config(folder: Path) -> Path:
+    """A schemathesis.toml pinning the path parameters to known slugs ({slug} per kind of item)."""
+    lines = ["[parameters]", *(f'"path.{name}" = "{value}"' for name, value in KNOWN.items())]
+    for plural, slug in SLUGS.items():
+        lines += [
+            "",
+            "[[operations]]",
+            f'include-path-regex = "^/api/staff/{plural}/"',
+            f'parameters = {{ "path.slug" = "{slug}" }}',
+        ]
+    path = folder / "schemathesis.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def _fuzz(live_server: str, token: str, report_dir: Path, *selection: str) -> subprocess.CompletedProcess[str]:
     command = _schemathesis()
     if command is None:
@@ -34,6 +57,8 @@ def _fuzz(live_server: str, token: str, report_dir: Path, *selection: str) -> su
     return subprocess.run(
         [
             *command,
+            "--config-file",
+            str(_config(report_dir)),
             "run",
             f"{live_server}/api/openapi.json",
             "--checks",
@@ -74,6 +99,10 @@ def test_staff_api_survives_fuzzing(live_server: str, world: StaffWorld, tmp_pat
         # Revoking tokens by id would revoke the fuzzer's own token and turn the rest of the run into 401s.
         "--exclude-path",
         "/api/staff/tokens/{token_id}",
+        # ?url= makes the server fetch a feed from the network: tests never go out, and an unreachable upstream is
+        # answered 502 on purpose. Its answers are tested in test_staff_imports.py.
+        "--exclude-path",
+        "/api/staff/imports/{show}",
     )
     assert result.returncode == 0, result.stdout[-8000:]
 
