@@ -73,7 +73,7 @@ class Syncer:
         self.tree = tree
         self.urls = UrlPlan(settings)
         self.report = SyncReport(errors=list(tree.errors))
-        self.renames = RenameGuard(tree, new_guids)
+        self.renames = RenameGuard(tree, storage, new_guids)
         self.files = SyncFiles(storage, settings, tree.root, self.report.warnings)
 
     # -- helpers -------------------------------------------------------------------------------------------------

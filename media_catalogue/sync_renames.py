@@ -1,15 +1,18 @@
 """Sync's guard against silent renames: an episode file renamed without `previous_slugs` would otherwise become a new
 episode with a new GUID (every podcast app lists it twice) while the old address answers 410.
 
-Before the episodes load, the live episodes whose file is gone from the folder are noted by the sha256 of their
-audio (placeholders excepted: many episodes share one). A new episode file whose audio is one of those, in the same
-show, is refused with a message naming both files and the two fixes; the vanished episode then stays as it was.
+Before the episodes load, the live episodes whose file is gone from the folder are noted with their stored audio
+(placeholders excepted: many episodes share one). A new episode file whose audio is one of those, in the same show,
+is refused with a message naming both files and the two fixes; the vanished episode then stays as it was. "The same
+audio" is the same source checksum where ingest kept one (MP4, Ogg, uploads), else the same MP3 audio frames as the
+stored file (ingest_write.same_audio), compared only against the episodes that vanished from the same show.
 An explicit `--new-guid show/episode` says it is a new episode on purpose.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,8 +20,11 @@ from sqlalchemy.orm import Session
 from .catalogue.models import LIVE_STATUSES, Episode, Show
 from .content.loader import ContentTree, Loaded, resolve_reference
 from .content.specs import EpisodeSpec
-from .errors import ContentError
+from .errors import ContentError, MediaRejected
+from .ingest_write import same_audio
+from .media.mpeg import MpegLayout, read_layout
 from .media.streams import sha256_file
+from .storage import Storage
 
 Guids = frozenset[str]
 NONE: Guids = frozenset()
@@ -32,13 +38,17 @@ class Vanishing:
     show_id: int
     slug: str
     source_path: str
+    storage_key: str
+    container: str | None
+    source_sha256: str | None
 
 
 @dataclass
 class RenameGuard:
     tree: ContentTree
+    storage: Storage
     new_guids: frozenset[str] = frozenset()  # "show/episode": a new GUID on purpose
-    vanishing: dict[str, list[Vanishing]] = field(default_factory=dict)  # audio sha256 -> vanished episodes
+    vanishing: dict[int, list[Vanishing]] = field(default_factory=dict)  # show id -> its vanished episodes
     held: set[int] = field(default_factory=set)  # vanished episodes kept as they are until the rename is settled
 
     def find_vanishing(self, session: Session) -> None:
@@ -48,10 +58,13 @@ class RenameGuard:
         )
         for episode in episodes:
             media = episode.primary_media
-            if episode.source_path in seen or media is None or media.is_placeholder or not media.source_sha256:
+            if episode.source_path in seen or media is None or media.is_placeholder:
                 continue
-            found = Vanishing(episode.id, episode.show_id, episode.slug, episode.source_path or "")
-            self.vanishing.setdefault(media.source_sha256, []).append(found)
+            found = Vanishing(
+                episode.id, episode.show_id, episode.slug, episode.source_path or "", media.storage_key,
+                media.container, media.source_sha256,
+            )  # fmt: skip
+            self.vanishing.setdefault(episode.show_id, []).append(found)
 
     def check(self, show: Show, loaded: Loaded[EpisodeSpec], rel: str) -> None:
         """Raise ContentError when this new episode's audio is that of an episode whose file just disappeared."""
@@ -61,8 +74,8 @@ class RenameGuard:
         source = resolve_reference(loaded.path, spec.audio, rel, self.tree.root)
         if not source.is_file():
             return
-        for old in self.vanishing.get(sha256_file(source), []):
-            if old.show_id != show.id:
+        for old in self.vanishing.get(show.id, []):
+            if not self._same(old, source):
                 continue
             self.held.add(old.episode_id)
             raise ContentError(
@@ -74,3 +87,19 @@ class RenameGuard:
                 f"Until then the episode of {old.source_path} stays as it was.",
                 field="previous_slugs",
             )
+
+    def _same(self, old: Vanishing, source: Path) -> bool:
+        if old.source_sha256:
+            return sha256_file(source) == old.source_sha256
+        if old.container != "mpeg":
+            return False
+        layout = _mp3_layout(source)
+        return layout is not None and same_audio(self.storage, old.storage_key, source, layout)
+
+
+def _mp3_layout(path: Path) -> MpegLayout | None:
+    try:
+        with path.open("rb") as handle:
+            return read_layout(handle, path.stat().st_size)
+    except MediaRejected:
+        return None  # not an MP3 (or a broken one): ingest will say so
