@@ -22,37 +22,39 @@ from ...catalogue.editing import records as record_editing
 from ...catalogue.editing.common import slugify
 from ...catalogue.models import Video
 from ...catalogue.queries import workspace
-from ...errors import CatalogueError, PreconditionFailed
+from ...errors import CatalogueError
 from ...urls import UrlPlan
 from ..auth import require
 from ..deps import SessionDep, UrlsDep
-from .rendering import Viewer, form_errors, redirect, render
+from ..templating import N_
+from .rendering import Viewer, form_errors, gettext_for, redirect, render
 
 router = APIRouter()
 
 Editor = Annotated[Identity, Depends(require(Role.editor, anywhere=True))]
 
+# Labels and messages are marked for the catalogues (N_) and translated when shown.
 KINDS = [
-    ("vlog", "Vlog"),
-    ("video_podcast", "Video podcast"),
-    ("testimony", "Testimony"),
-    ("webinar", "Webinar"),
-    ("short_video", "Short video"),
+    ("vlog", N_("Vlog")),
+    ("video_podcast", N_("Video podcast")),
+    ("testimony", N_("Testimony")),
+    ("webinar", N_("Webinar")),
+    ("short_video", N_("Short video")),
 ]
 STATUSES = [
-    ("published", "Published: on /videos, in search and in the video feed"),
-    ("draft", "Draft: only staff see it"),
-    ("unpublished", "Unpublished: its page answers “gone”"),
+    ("published", N_("Published: on /videos, in search and in the video feed")),
+    ("draft", N_("Draft: only staff see it")),
+    ("unpublished", N_("Unpublished: its page answers “gone”")),
 ]
 # Plain-language messages for fields whose validation messages are technical.
 _PLAIN = {
-    "slug": "Use lowercase letters, digits and dashes only (at most 120), for example match-webinar-2024.",
-    "published_on": "Write the date as 2024-05-31, or leave it empty.",
-    "language": "Write a language code such as en, fr, nl or rw, or leave it empty.",
-    "subtitle_languages": "Write language codes separated by commas, such as en, fr, nl.",
-    "kind": "Choose one of the types in the list.",
-    "status": "Choose one of the statuses in the list.",
-    "project": "Choose a project from the list.",
+    "slug": N_("Use lowercase letters, digits and dashes only (at most 120), for example match-webinar-2024."),
+    "published_on": N_("Write the date as 2024-05-31, or leave it empty."),
+    "language": N_("Write a language code such as en, fr, nl or rw, or leave it empty."),
+    "subtitle_languages": N_("Write language codes separated by commas, such as en, fr, nl."),
+    "kind": N_("Choose one of the types in the list."),
+    "status": N_("Choose one of the statuses in the list."),
+    "project": N_("Choose a project from the list."),
 }
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -102,26 +104,27 @@ def _slug_from(title: str) -> str:
     return "video" if made == "episode" and "episode" not in title.lower() else made
 
 
-def _check(data: dict[str, Any]) -> tuple[record_editing.VideoFields | None, dict[str, str]]:
+def _check(data: dict[str, Any], request: Request) -> tuple[record_editing.VideoFields | None, dict[str, str]]:
     """The validated fields, or the errors of every field at once (the address too, with the providers named)."""
     errors: dict[str, str] = {}
     if data["url"]:
         try:
             providers.recognise(data["url"])
         except CatalogueError as exc:
-            errors["url"] = exc.message
+            errors["url"] = exc.message  # names the providers and forms accepted (catalogue.providers)
+    _ = gettext_for(request)
     if not data["title"]:
-        errors["title"] = "A title is needed."
+        errors["title"] = _("A title is needed.")
     fields = None
     try:
         fields = record_editing.VideoFields.model_validate(data)
     except ValidationError as exc:
-        for field, message in form_errors(exc).items():
+        for field, message in form_errors(exc, request).items():
             if field == "title" and "title" in errors:
                 continue
             if field == "people":
-                message = "Each person needs a role written in lowercase letters, such as speaker or host."
-            errors.setdefault(field, _PLAIN.get(field, message))
+                message = _("Each person needs a role written in lowercase letters, such as speaker or host.")
+            errors.setdefault(field, _(_PLAIN[field]) if field in _PLAIN else message)
     return (None if errors else fields), errors
 
 
@@ -132,6 +135,7 @@ def _form_context(session: Session, video: Video | None, values: dict[str, Any])
         "people": queries.list_people(session),
         "projects": queries.list_projects(session),
         "kinds": KINDS,
+        "kind_labels": dict(KINDS),
         "statuses": STATUSES,
         "supported": providers.SUPPORTED,
     }
@@ -180,7 +184,8 @@ def _edit_page(
 @router.get("/videos", response_class=HTMLResponse)
 def video_list(request: Request, identity: Viewer, session: SessionDep, urls: UrlsDep) -> Response:
     videos = workspace.all_videos(session, identity.user)
-    return render(request, "video_list.html", {"videos": videos, "urls": urls, "can_edit": _can_edit(identity)})
+    context = {"videos": videos, "urls": urls, "can_edit": _can_edit(identity), "kind_labels": dict(KINDS)}
+    return render(request, "video_list.html", context)
 
 
 @router.get("/videos/new", response_class=HTMLResponse)
@@ -195,7 +200,7 @@ async def create_video(request: Request, identity: Editor, session: SessionDep) 
     form = await request.form()
 
     def work() -> Response:
-        fields, errors = _check(video_form_data(form))
+        fields, errors = _check(video_form_data(form), request)
         status = 422
         if fields is not None:
             try:
@@ -205,7 +210,7 @@ async def create_video(request: Request, identity: Editor, session: SessionDep) 
                 session.rollback()
                 if exc.status == 403:
                     raise
-                status, errors = exc.status, form_errors(exc)
+                status, errors = exc.status, form_errors(exc, request)
             else:
                 return redirect(f"/admin/videos/{video.slug}", "Video saved.")
         context = _form_context(session, None, _raw_values(form)) | {"errors": errors}
@@ -226,7 +231,7 @@ async def save_video(slug: str, request: Request, identity: Editor, session: Ses
     form = await request.form()
 
     def work() -> Response:
-        fields, errors = _check(video_form_data(form))
+        fields, errors = _check(video_form_data(form), request)
         status = 422
         if fields is not None:
             etag = form.get("etag")
@@ -246,7 +251,7 @@ async def save_video(slug: str, request: Request, identity: Editor, session: Ses
                 if exc.status == 403:
                     raise
                 status = exc.status
-                errors = {"form": exc.message} if isinstance(exc, PreconditionFailed) else form_errors(exc)
+                errors = form_errors(exc, request)
             else:
                 return redirect(f"/admin/videos/{video.slug}", "Saved.")
         fresh = workspace.video_for_editing(session, identity.user, slug)

@@ -50,6 +50,8 @@ LABELS: dict[str, dict[str, str]] = {
         "apple_podcasts_url": N_("Apple Podcasts address"), "show_type": N_("Order of episodes"),
         "owner.email": N_("Owner's e-mail"), "owner.name": N_("Owner"), "subcategory": N_("Category"),
         "funding_text": N_("Support link text"), "project": N_("Project"), "complete": N_("Complete"),
+        "published_on": N_("Date"), "subtitle_languages": N_("Subtitle languages"), "kind": N_("Type"),
+        "url": N_("Video address"), "series": N_("Series"),
     },
 }  # fmt: skip
 

@@ -71,3 +71,20 @@ def test_favicon(client: TestClient) -> None:
     page = client.get("/admin/").text
     icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
     assert icon and client.get(icon.group(1)).status_code == 200
+
+
+def test_the_video_pages_speak_french_and_dutch(client: TestClient) -> None:
+    """The video list, form and edit page follow the interface language like the rest of the workspace: labels,
+    types, statuses, hints and validation messages (they were English only)."""
+    login(client, "editor")
+    listing = client.get("/admin/videos?lang=fr").text
+    assert "Nouvelle vidéo" in listing and "Liste publique" in listing and "New video" not in listing
+    assert "Publié" in listing  # statuses by their names, not their values
+    assert ">published<" not in listing and ">short video<" not in listing
+    slug = re.search(r'href="/admin/videos/([a-z0-9-]+)"', listing.split("</thead>", 1)[1]).group(1)  # type: ignore[union-attr]
+    edit = client.get(f"/admin/videos/{slug}?lang=nl").text
+    assert "Adres van de video" in edit and "Talen van de ondertitels" in edit and "Video address" not in edit
+    csrf = csrf_from(client.get("/admin/videos/new?lang=fr").text)
+    refused = client.post("/admin/videos/new?lang=fr", data={"csrf_token": csrf, "title": "", "slug": "Pas Bon"})
+    assert refused.status_code == 422
+    assert "Un titre est nécessaire." in refused.text and "A title is needed." not in refused.text
