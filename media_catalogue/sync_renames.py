@@ -12,6 +12,7 @@ An explicit `--new-guid show/episode` says it is a new episode on purpose.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import select
@@ -74,8 +75,9 @@ class RenameGuard:
         source = resolve_reference(loaded.path, spec.audio, rel, self.tree.root)
         if not source.is_file():
             return
+        audio = _NewAudio(source)
         for old in self.vanishing.get(show.id, []):
-            if not self._same(old, source):
+            if not self._same(old, audio):
                 continue
             self.held.add(old.episode_id)
             raise ContentError(
@@ -88,18 +90,29 @@ class RenameGuard:
                 field="previous_slugs",
             )
 
-    def _same(self, old: Vanishing, source: Path) -> bool:
+    def _same(self, old: Vanishing, audio: _NewAudio) -> bool:
         if old.source_sha256:
-            return sha256_file(source) == old.source_sha256
+            return audio.sha256 == old.source_sha256
         if old.container != "mpeg":
             return False
-        layout = _mp3_layout(source)
-        return layout is not None and same_audio(self.storage, old.storage_key, source, layout)
+        return audio.layout is not None and same_audio(self.storage, old.storage_key, audio.path, audio.layout)
 
 
-def _mp3_layout(path: Path) -> MpegLayout | None:
-    try:
-        with path.open("rb") as handle:
-            return read_layout(handle, path.stat().st_size)
-    except MediaRejected:
-        return None  # not an MP3 (or a broken one): ingest will say so
+class _NewAudio:
+    """The new episode's audio file, read at most once for its checksum and once for its MP3 layout, however many
+    episodes vanished from the show."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @cached_property
+    def sha256(self) -> str:
+        return sha256_file(self.path)
+
+    @cached_property
+    def layout(self) -> MpegLayout | None:
+        try:
+            with self.path.open("rb") as handle:
+                return read_layout(handle, self.path.stat().st_size)
+        except MediaRejected:
+            return None  # not an MP3 (or a broken one): ingest will say so
