@@ -21,15 +21,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from loadtest import fetch, free_port, nginx_config, wait_for, wrk
+from loadtest import fetch, free_port, nginx_config, require_tools, seeded_catalogue, wait_for, wrk
 from sqlalchemy import func, select
 
 from media_catalogue.catalogue.downloads.models import Download, DownloadRequest
 from media_catalogue.catalogue.models import Episode, MediaFile, Show
-from media_catalogue.config import PROJECT_ROOT, Settings
 from media_catalogue.db import Database
-from media_catalogue.storage import create_storage
-from media_catalogue.sync import sync_folder
 
 AGENT = {"User-Agent": "AntennaPod/3.4.0"}
 
@@ -90,21 +87,13 @@ def main() -> None:
         help="Alternate counting on/off this many times (shared machines are noisy); the best run of each is compared.",
     )
     args = parser.parse_args()
-    for tool in ("wrk", "nginx"):
-        if shutil.which(tool) is None:
-            sys.exit(f"error: {tool} is not installed (apt-get install {tool})")
+    require_tools("wrk", "nginx")
 
     with tempfile.TemporaryDirectory(prefix="bench-downloads-") as tmp:
         workdir = Path(tmp)
         app_port, nginx_port = free_port(), free_port()
         base_url = f"http://127.0.0.1:{app_port}"
-        database_url = f"sqlite:///{workdir / 'catalogue.sqlite3'}"
-        settings = Settings(data_dir=workdir / "data", base_url=base_url, database_url=database_url, _env_file=None)  # type: ignore[call-arg]
-        database = Database(settings)
-        database.migrate()
-        report = sync_folder(database, settings, create_storage(settings), PROJECT_ROOT / "episodes")
-        if report.errors:
-            sys.exit(f"error: the seeded catalogue did not sync: {report.errors[0]}")
+        settings, database, _report = seeded_catalogue(workdir, app_port)
         with database.session() as session:
             show, slug, ext, mime = session.execute(
                 select(Show.slug, Episode.slug, MediaFile.extension, MediaFile.mime_type)
@@ -112,8 +101,12 @@ def main() -> None:
                 .where(Episode.status == "published", MediaFile.role == "primary").limit(1)
             ).one()  # fmt: skip
         path = f"/media/{show}/{slug}.{ext}"
-        env = {**os.environ, "MEDIA_CATALOGUE_DATA_DIR": str(workdir / "data"),
-               "MEDIA_CATALOGUE_DATABASE_URL": database_url, "MEDIA_CATALOGUE_BASE_URL": base_url}  # fmt: skip
+        env = {
+            **os.environ,
+            "MEDIA_CATALOGUE_DATA_DIR": str(workdir / "data"),
+            "MEDIA_CATALOGUE_DATABASE_URL": str(settings.database_url),
+            "MEDIA_CATALOGUE_BASE_URL": base_url,
+        }
         url = f"{base_url}{path}"
         nginx = None
         try:

@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
+
+from media_catalogue.config import PROJECT_ROOT, Settings
+from media_catalogue.db import Database
+from media_catalogue.storage import create_storage
+from media_catalogue.sync import SyncReport, sync_folder
 
 NGINX_CONF = """
 worker_processes 2;
@@ -77,3 +84,23 @@ def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | Non
     found = re.search(r"Requests/sec:\s+([\d.]+)", output)
     assert found, output
     return float(found.group(1))
+
+
+def require_tools(*tools: str) -> None:
+    for tool in tools:
+        if shutil.which(tool) is None:
+            sys.exit(f"error: {tool} is not installed (apt-get install {tool})")
+
+
+def seeded_catalogue(workdir: Path, app_port: int) -> tuple[Settings, Database, SyncReport]:
+    """Settings, database and sync report of the seeded catalogue (episodes/) in a fresh SQLite file under
+    `workdir`, with URLs on 127.0.0.1:app_port: what the serving benchmarks load."""
+    database_url = f"sqlite:///{workdir / 'catalogue.sqlite3'}"
+    base_url = f"http://127.0.0.1:{app_port}"
+    settings = Settings(data_dir=workdir / "data", base_url=base_url, database_url=database_url, _env_file=None)  # type: ignore[call-arg]
+    database = Database(settings)
+    database.migrate()
+    report = sync_folder(database, settings, create_storage(settings), PROJECT_ROOT / "episodes")
+    if report.errors:
+        sys.exit(f"error: the seeded catalogue did not sync: {report.errors[0]}")
+    return settings, database, report

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -25,12 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from loadtest import fetch, free_port, nginx_config, wait_for, wrk
+from loadtest import fetch, free_port, nginx_config, require_tools, seeded_catalogue, wait_for, wrk
 
-from media_catalogue.config import PROJECT_ROOT, Settings
+from media_catalogue.config import Settings
 from media_catalogue.db import Database
-from media_catalogue.storage import create_storage
-from media_catalogue.sync import sync_folder
 
 PAGE = "/shows/diaspora-insights/aissatou-cisse"
 ENGLISH = {"Accept-Language": "en"}
@@ -67,28 +64,20 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (the bounded load).")
     parser.add_argument("--page", default=PAGE, help="Path of the page to load.")
     args = parser.parse_args()
-    for tool in ("wrk", "nginx"):
-        if shutil.which(tool) is None:
-            sys.exit(f"error: {tool} is not installed (apt-get install {tool})")
+    require_tools("wrk", "nginx")
 
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
         workdir = Path(tmp)
         app_port, nginx_port = free_port(), free_port()
         base_url = f"http://127.0.0.1:{app_port}"
-        database_url = f"sqlite:///{workdir / 'catalogue.sqlite3'}"
-        settings = Settings(data_dir=workdir / "data", base_url=base_url, database_url=database_url, _env_file=None)  # type: ignore[call-arg]
-        database = Database(settings)
-        database.migrate()
-        report = sync_folder(database, settings, create_storage(settings), PROJECT_ROOT / "episodes")
-        if report.errors:
-            sys.exit(f"error: the seeded catalogue did not sync: {report.errors[0]}")
+        settings, database, report = seeded_catalogue(workdir, app_port)
         print(f"seeded catalogue synced: {len(report.created)} items")
         render_cost(settings, database, args.page)
         database.dispose()
         env = {
             **os.environ,
             "MEDIA_CATALOGUE_DATA_DIR": str(workdir / "data"),
-            "MEDIA_CATALOGUE_DATABASE_URL": database_url,
+            "MEDIA_CATALOGUE_DATABASE_URL": str(settings.database_url),
             "MEDIA_CATALOGUE_BASE_URL": base_url,
         }
         uvicorn = subprocess.Popen(
