@@ -476,3 +476,19 @@ class ImportJob(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DigestMark(Base):
+    """A newsletter digest staff marked as sent (issue 18): the period it covered, so the next one can start the
+    day after ("since the last digest"). Who marked it is in the audit trail as well."""
+
+    __tablename__ = "digest_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(20))
+    projects: Mapped[list[str] | None] = mapped_column(JSON)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(80), default="")
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
