@@ -135,12 +135,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(SecurityHeaders)
 
     from .api import router as api_router
+    from .digest_feed import router as digest_feed_router
     from .feeds import router as feeds_router
     from .health import router as health_router
     from .video_feeds import router as video_feeds_router
 
     # Feeds first: podcast apps poll them more than anything else is requested, and routes match in order.
     app.include_router(video_feeds_router)  # before feeds_router, whose /feeds/{show}.xml would match
+    app.include_router(digest_feed_router)  # the same
     app.include_router(feeds_router)
     from .opml import router as opml_router
 

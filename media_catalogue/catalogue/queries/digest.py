@@ -212,14 +212,9 @@ def _video_groups(videos: list[Video]) -> list[Group]:
     return groups
 
 
-def build_digest(
-    session: Session, start: date, end: date, *, language: str = "en", projects: Sequence[str] = ()
-) -> Digest:
-    """The digest of [start, end] (both days included) in `language`, optionally for some projects only."""
-    check_language(language)
-    check_period(start, end)
-    chosen = projects_by_slug(session, projects)
-    episodes = _episodes(session, start, end, chosen)
+def _parts(session: Session, episodes: list[Episode], videos: list[Video], language: str) -> tuple[list[Part], list[Video]]:
+    """One part per episode (its versions in other languages merged in, the digest's language first) with its video
+    versions attached; and the videos that stand alone."""
     versions = _versions(session, {e.translation_group for e in episodes if e.translation_group})
     parts: list[Part] = []
     seen: set[str] = set()
@@ -231,7 +226,6 @@ def build_digest(
         if group:
             seen.add(group)
         parts.append(Part(episode=episode, versions=[e for e in family if e.id != episode.id]))
-    videos = _videos(session, start, end, chosen)
     by_episode = {e.id: part for part in parts for e in [part.episode, *part.versions] if e is not None}
     standalone = []
     for video in sorted(videos, key=lambda v: (v.published_on or date.max, v.title)):
@@ -239,6 +233,18 @@ def build_digest(
             by_episode[video.episode_id].videos.append(video)
         else:
             standalone.append(video)
+    return parts, standalone
+
+
+def build_digest(
+    session: Session, start: date, end: date, *, language: str = "en", projects: Sequence[str] = ()
+) -> Digest:
+    """The digest of [start, end] (both days included) in `language`, optionally for some projects only."""
+    check_language(language)
+    check_period(start, end)
+    chosen = projects_by_slug(session, projects)
+    videos = _videos(session, start, end, chosen)
+    parts, standalone = _parts(session, _episodes(session, start, end, chosen), videos, language)
     by_project: dict[int | None, tuple[list[Part], list[Video]]] = {}
     for part in parts:
         project = part.episode.show.project if part.episode else None
@@ -263,15 +269,20 @@ def last_mark(session: Session) -> DigestMark | None:
     return session.scalars(select(DigestMark).order_by(DigestMark.marked_at.desc(), DigestMark.id.desc())).first()
 
 
-def recent_items(session: Session, language: str, *, until: date, limit: int = 50) -> list[Part]:
-    """The newest dated episodes and videos for the digest feed, one per episode (in the language's version) and
-    one per video, newest first."""
-    digest = build_digest(session, until - timedelta(days=MAX_DAYS), until, language=language)
-    items: list[Part] = []
-    for part in digest.parts:
-        items.append(Part(episode=part.episode, versions=part.versions))
-        items += [Part(video=video) for video in part.videos]
-        if part.video is not None:
-            items.append(part)
+def recent_items(session: Session, language: str, *, limit: int = 50) -> list[Part]:
+    """The newest dated episodes and videos, for the digest feed: one item per episode (in the language's version
+    when it has one) and one per video, newest first."""
+    check_language(language)
+    statement = live_filter(select(Episode)).order_by(Episode.published_at.desc(), Episode.id.desc()).limit(limit * 3)
+    episodes = list(session.scalars(statement.options(*episode_loading())))
+    videos = session.scalars(
+        select(Video)
+        .where(Video.status == Status.published, Video.published_on.is_not(None))
+        .order_by(Video.published_on.desc(), Video.id.desc())
+        .limit(limit)
+        .options(selectinload(Video.credits).selectinload(Credit.person), selectinload(Video.links), selectinload(Video.episode))
+    )
+    parts, _standalone = _parts(session, episodes, [], language)
+    items = [*parts, *(Part(video=video) for video in videos)]
     items.sort(key=lambda p: (p.day or date.min, p.title), reverse=True)
     return items[:limit]
