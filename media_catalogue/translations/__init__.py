@@ -23,6 +23,8 @@ METHOD_MAP = [
     ("media_catalogue/web/admin/**.py", "python"),
     # the messages of the errors visitors meet (errors.N_), shown on error pages in the interface language
     ("media_catalogue/catalogue/queries/**.py", "python"),
+    # the newsletter digest's words (its HTML, text, Markdown and RSS are written in en, fr and nl)
+    ("media_catalogue/digest/**.py", "python"),
 ]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}}
 

@@ -157,10 +157,15 @@ def _versions(session: Session, groups: set[str]) -> dict[str, list[Episode]]:
 
 
 def _order(parts: list[Part]) -> list[Part]:
-    """Oldest first, as they came out; on the same day by number (an unnumbered one first), then title."""
-    def key(part: Part) -> tuple[date, int, str]:
-        number = part.episode.number if part.episode is not None and part.episode.number is not None else -1
-        return (part.day or date.max, number, part.title)
+    """Oldest first, as they came out; on the same day by number (an unnumbered one first), then in the catalogue's
+    order (the order the feeds use), then by title."""
+
+    def key(part: Part) -> tuple[date, int, float, int, str]:
+        episode = part.episode
+        number = episode.number if episode is not None and episode.number is not None else -1
+        instant = episode.published_at.timestamp() if episode is not None and episode.published_at else 0.0
+        row = episode.id if episode is not None else part.video.id if part.video is not None else 0
+        return (part.day or date.max, number, instant, row if episode is not None else 0, part.title)
 
     return sorted(parts, key=key)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import downloads, episodes, imports, overview, people, preview, shows, signin, videos
+from . import digest, downloads, episodes, imports, overview, people, preview, shows, signin, videos
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 router.include_router(signin.router)
@@ -17,5 +17,6 @@ router.include_router(people.router)
 router.include_router(imports.router)
 router.include_router(preview.router)
 router.include_router(downloads.router)
+router.include_router(digest.router)
 
 __all__ = ["router"]

@@ -45,6 +45,7 @@ NOTICES = frozenset(
         N_("Show created. Upload its artwork below."),
         N_("Settings saved. The feed check below is up to date."),
         N_("The import started."),
+        N_("Marked as sent."),
     }
 )
 
