@@ -5,7 +5,7 @@ grouped the way the office's newsletters group them, from the catalogue's own fa
 - in a section, a group per podcast (shows sharing a `translation_group` are one podcast in several languages), a
   group per video series (`Video.series`, two videos at least, as on the site), and one for the other videos;
 - in a podcast, an entry per episode, except that the episodes of a named season (`Season.name`, e.g. "IDAHOBIT
-  2021") are one entry with its parts: a mini-series;
+  2021") are one entry with its parts, a mini-series, when at least two of them are in the period;
 - an episode in several languages (`Episode.translation_group`) is listed once, in the digest's language when it
   exists, else English, else the first language, with the others as versions ("Also in Dutch");
 - a video that is the video version of a listed episode (`Video.episode`) is shown with that episode.
@@ -196,6 +196,8 @@ def _podcast_groups(session: Session, parts: list[Part], language: str) -> list[
             else:
                 seasons[(episode.show_id, season.number)] = entry = Entry([part], season=season)
                 entries.append(entry)
+        # one episode of a named season in the period is an episode, not a mini-series (as for video series)
+        entries = [Entry(e.parts) if e.season is not None and len(e.parts) < MIN_SERIES else e for e in entries]
         groups.append(Group(show=show, show_versions=[s for s in family if s.id != show.id], entries=entries))
     return sorted(groups, key=lambda g: (g.show.title.casefold() if g.show else "", g.show.id if g.show else 0))
 
