@@ -59,9 +59,7 @@ def _link(link: Link, css: str = "") -> str:
 
 
 def _image(image: Image) -> str:
-    return (
-        f'<img src="{escape(image.url)}" width="{image.width}" height="{image.height}" alt="{escape(image.alt)}">'
-    )
+    return f'<img src="{escape(image.url)}" width="{image.width}" height="{image.height}" alt="{escape(image.alt)}">'
 
 
 def _row(image: Image | None, body: str) -> str:

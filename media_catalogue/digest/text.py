@@ -87,7 +87,9 @@ def _md_series(entry: EntryView, people_label: str) -> list[str]:
         lines += [f"![{_md(entry.image.alt)}]({entry.image.url})", ""]
     lines += [f"**{_md(entry.title)}** ({_md(entry.note)})", ""]
     for number, item in enumerate(entry.items, 1):
-        details = SEPARATOR.join(bit for bit in (item.when, f"{people_label} {item.people}" if item.people else "") if bit)
+        details = SEPARATOR.join(
+            bit for bit in (item.when, f"{people_label} {item.people}" if item.people else "") if bit
+        )
         line = f"{number}. [{_md(item.title)}]({item.action.url})"
         if details:
             line += f"  \n   {_md(details)}"
@@ -108,7 +110,9 @@ def render_markdown(view: DigestView) -> str:
             if group.links:
                 lines += [SEPARATOR.join(f"[{_md(link.label)}]({link.url})" for link in group.links), ""]
             for entry in group.entries:
-                lines += _md_series(entry, view.people_label) if entry.title else _md_item(entry.items[0], view.people_label)
+                lines += (
+                    _md_series(entry, view.people_label) if entry.title else _md_item(entry.items[0], view.people_label)
+                )
     if not view.sections:
         lines += [_md(view.empty), ""]
     lines += [f"[{_md(view.footer)}]({view.home})", ""]

@@ -13,8 +13,17 @@ from datetime import date
 from ..catalogue.models import Episode, Show, Video
 from ..catalogue.queries.digest import Digest, Entry, Group, Part, Section
 from ..urls import UrlPlan
-from .words import KIND_LABELS, LINK_LABELS, ROLE_LABELS, Gettext, date_text, gettext_for, language_name
-from .words import period_text, sentences
+from .words import (
+    KIND_LABELS,
+    LINK_LABELS,
+    ROLE_LABELS,
+    Gettext,
+    date_text,
+    gettext_for,
+    language_name,
+    period_text,
+    sentences,
+)
 
 ARTWORK_RENDITION = 192  # /artwork/ serves 96, 192, 400, 800 px: 192 is sharp at 96 px on high-density screens
 ARTWORK_SIZE = (96, 96)
@@ -123,7 +132,9 @@ class _Builder:
 
     def _also(self, episode: Episode) -> Link:
         label = self._("Also in %(language)s") % {"language": language_name(episode.show.language, self.language)}
-        return Link(label, self.urls.episode(episode.show.slug, episode.slug), hreflang=self._lang(episode.show.language))
+        return Link(
+            label, self.urls.episode(episode.show.slug, episode.slug), hreflang=self._lang(episode.show.language)
+        )
 
     def episode(self, part: Part) -> Item:
         episode = part.episode

@@ -54,10 +54,13 @@ def test_grouping_by_project_podcast_and_series(seeded_database: Database, langu
     sections = {s.project.slug if s.project else "": s for s in found.sections}
     diaspora = sections["diaspora-engagement"].groups[0]
     assert [p.episode.slug for p in diaspora.parts if p.episode] == [
-        "salome-ysebaert", "aissatou-cisse", "olivia-lopez-calderon",
+        "salome-ysebaert",
+        "aissatou-cisse",
+        "olivia-lopez-calderon",
     ]  # fmt: skip  (the 2022 episodes stay out)
     assert [v.slug for p in diaspora.parts for v in p.videos] == [
-        "diaspora-insights-aissatou-cisse-video", "diaspora-insights-olivia-lopez-calderon-video",
+        "diaspora-insights-aissatou-cisse-video",
+        "diaspora-insights-olivia-lopez-calderon-video",
     ]  # fmt: skip  (a video version is shown with its episode, not again)
     vlogs = sections["rwandan-diaspora-engagement"].groups[0]
     assert len(vlogs.parts) == 3
@@ -140,7 +143,11 @@ def test_show_links_to_apple_podcasts_and_spotify_when_the_catalogue_knows_them(
         show.apple_podcasts_url = "https://podcasts.apple.com/podcast/id1"
         show.spotify_url = "https://open.spotify.com/show/abc"
         session.flush()
-        text = render(build_digest(session, *YEAR, projects=["diaspora-engagement"]), UrlPlan(Settings(base_url=BASE, _env_file=None)), "text")  # type: ignore[call-arg]
+        text = render(
+            build_digest(session, *YEAR, projects=["diaspora-engagement"]),
+            UrlPlan(Settings(base_url=BASE, _env_file=None)),
+            "text",
+        )  # type: ignore[call-arg]
         session.rollback()
     assert "Apple Podcasts: https://podcasts.apple.com/podcast/id1" in text
     assert "Spotify: https://open.spotify.com/show/abc" in text

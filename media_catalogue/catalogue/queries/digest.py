@@ -125,7 +125,9 @@ def _episodes(session: Session, start: date, end: date, projects: Sequence[Proje
         Episode.published_at <= day_instant(end + timedelta(days=1), "UTC"),
     )
     if projects:
-        statement = statement.join(Show, Episode.show_id == Show.id).where(Show.project_id.in_([p.id for p in projects]))
+        statement = statement.join(Show, Episode.show_id == Show.id).where(
+            Show.project_id.in_([p.id for p in projects])
+        )
     rows = session.scalars(statement.options(*episode_loading(), selectinload(Episode.show).selectinload(Show.project)))
     return [e for e in rows if e.published_at and start <= local_day(e.published_at, e.show.timezone) <= end]
 
@@ -219,7 +221,9 @@ def _video_groups(videos: list[Video]) -> list[Group]:
     return groups
 
 
-def _parts(session: Session, episodes: list[Episode], videos: list[Video], language: str) -> tuple[list[Part], list[Video]]:
+def _parts(
+    session: Session, episodes: list[Episode], videos: list[Video], language: str
+) -> tuple[list[Part], list[Video]]:
     """One part per episode (its versions in other languages merged in, the digest's language first) with its video
     versions attached; and the videos that stand alone."""
     versions = _versions(session, {e.translation_group for e in episodes if e.translation_group})
@@ -287,7 +291,11 @@ def recent_items(session: Session, language: str, *, limit: int = 50) -> list[Pa
         .where(Video.status == Status.published, Video.published_on.is_not(None))
         .order_by(Video.published_on.desc(), Video.id.desc())
         .limit(limit)
-        .options(selectinload(Video.credits).selectinload(Credit.person), selectinload(Video.links), selectinload(Video.episode))
+        .options(
+            selectinload(Video.credits).selectinload(Credit.person),
+            selectinload(Video.links),
+            selectinload(Video.episode),
+        )
     )
     parts, _standalone = _parts(session, episodes, [], language)
     items = [*parts, *(Part(video=video) for video in videos)]

@@ -24,7 +24,8 @@ from ...errors import CatalogueError, Invalid
 from ..auth import require
 from ..deps import SessionDep, UrlsDep
 from ..templating import N_
-from .rendering import Viewer, form_errors, redirect, render as render_page
+from .rendering import Viewer, form_errors, redirect
+from .rendering import render as render_page
 
 router = APIRouter()
 Editor = Annotated[Identity, Depends(require(Role.editor, anywhere=True))]
@@ -84,7 +85,8 @@ def digest_page(
     context["outputs"] = render_all(found, urls)
     context["count"] = len(found.parts)
     context["download_query"] = urlencode(
-        [("from", first.isoformat()), ("to", last.isoformat()), ("language", language)] + [("project", p) for p in chosen]
+        [("from", first.isoformat()), ("to", last.isoformat()), ("language", language)]
+        + [("project", p) for p in chosen]
     )
     return render_page(request, "digest.html", context)
 
@@ -124,6 +126,8 @@ def digest_sent(
     project: Annotated[list[str] | None, Form(max_length=120)] = None,
 ) -> Response:
     first, last = _day(start, "from"), _day(end, "to")
-    digest_editing.mark_sent(session, identity, first, last, language=language, projects=[p for p in project or [] if p])
+    digest_editing.mark_sent(
+        session, identity, first, last, language=language, projects=[p for p in project or [] if p]
+    )
     session.commit()
     return redirect(f"/admin/digest?preset=since-last&language={language}", "Marked as sent.")

@@ -38,8 +38,14 @@ def catalogue(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     report = sync_folder(database, settings, create_storage(settings), PROJECT_ROOT / "episodes")
     assert report.errors == [], report.errors
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, database=database), host="127.0.0.1", port=port, log_level="warning",
-                       access_log=False, ws="none")  # fmt: skip
+        uvicorn.Config(
+            create_app(settings, database=database),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+            ws="none",
+        )  # fmt: skip
     )
     thread = threading.Thread(target=server.run, name="uvicorn-digest-browser", daemon=True)
     thread.start()
@@ -76,6 +82,10 @@ def test_the_email_fits_and_asks_only_the_catalogue(
         screenshot(page, f"digest-{language}-{width}")
     finally:
         context.close()
-    foreign = [u for u in requests if urlsplit(u).scheme not in ("data", "about") and urlsplit(u).netloc != urlsplit(base).netloc]
+    foreign = [
+        u
+        for u in requests
+        if urlsplit(u).scheme not in ("data", "about") and urlsplit(u).netloc != urlsplit(base).netloc
+    ]
     assert foreign == []
     assert any(u.startswith(f"{base}/artwork/") for u in requests)

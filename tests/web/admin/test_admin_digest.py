@@ -57,8 +57,13 @@ def test_presets_and_the_last_digest(client: TestClient, world: StaffWorld) -> N
     assert 'id="mark-sent"' in page.text
     marked = client.post(
         "/admin/digest/sent",
-        data={"from": "2021-01-01", "to": "2022-12-31", "language": "en", "project": "match",
-              "csrf_token": csrf_from(page.text)},  # fmt: skip
+        data={
+            "from": "2021-01-01",
+            "to": "2022-12-31",
+            "language": "en",
+            "project": "match",
+            "csrf_token": csrf_from(page.text),
+        },  # fmt: skip
         follow_redirects=False,
     )
     assert marked.status_code == 303 and "notice=Marked" in marked.headers["location"]
