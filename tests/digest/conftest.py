@@ -30,3 +30,7 @@ def seeded_database(seeded_settings: Settings) -> Iterator[Database]:
     assert report.errors == [], report.errors
     yield database
     database.dispose()
+
+
+# The browser test's fixtures: the suite's Debian chromium (tests/web/browser), skipping the same way when missing.
+from tests.web.browser.conftest import browser, chromium  # noqa: E402, F401

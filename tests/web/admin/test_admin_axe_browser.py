@@ -25,6 +25,7 @@ SKIPPED = {
     "/admin/episodes/{episode_id}/audio": "the audio file itself, not a page",
     "/admin/imports/{job_id}/progress": "JSON for the import page's script",
     "/admin/shows/{show}/downloads.csv": "the downloads table as CSV, not a page",
+    "/admin/digest/download": "the newsletter digest as a file to save, not a page",
 }
 
 
@@ -51,6 +52,7 @@ def _pages(episode_id: str, job_id: str | None) -> dict[str, str]:
         "/admin/imports": "/admin/imports",
         "/admin/audit": "/admin/audit",
         "/admin/tokens": "/admin/tokens",
+        "/admin/digest": "/admin/digest?from=2021-01-01&to=2022-12-31",
         **({"/admin/imports/{job_id}": f"/admin/imports/{job_id}"} if job_id else {}),
     }
 
