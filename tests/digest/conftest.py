@@ -32,5 +32,5 @@ def seeded_database(seeded_settings: Settings) -> Iterator[Database]:
     database.dispose()
 
 
-# The browser test's fixtures: the suite's Debian chromium (tests/web/browser), skipping the same way when missing.
-from tests.web.browser.conftest import browser, chromium  # noqa: E402, F401
+# The browser test's chromium fixture (tests/web/browser): it skips, saying why, when chromium or Playwright is missing.
+from tests.web.browser.conftest import chromium  # noqa: E402, F401
