@@ -25,9 +25,7 @@ async def in_process_client(settings: Settings) -> AsyncIterator[httpx.AsyncClie
     app = create_app(settings, database=database)
     transport = httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(
-            transport=transport, base_url=settings.base_url, follow_redirects=False
-        ) as client:
+        async with httpx.AsyncClient(transport=transport, base_url=settings.base_url, follow_redirects=False) as client:
             yield client
     finally:
         app.state.page_cache.close()
