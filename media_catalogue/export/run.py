@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 MANIFEST_FORMAT = 1
 CONCURRENCY = 4
 _FOLLOWED = ("html", "xml", "json", "text/plain", "opml")
-_MISSING_PAGE = "/.export-not-found"  # any address the app does not know: its answer is the 404 page
+_MISSING_PAGE = "/404.html"  # unknown to the app: the 404 page, whose language links lead to /fr/404.html...
 
 
 @dataclass
