@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
-from ..errors import Invalid
+from ..errors import Invalid, StorageError
 from ..web.inprocess import in_process_client
 from ..web.language_paths import split_language
 from ..web.templating import LANGUAGES
@@ -109,6 +109,12 @@ class Exporter:
                 prefix = f"/{language}" if language else ""
                 response = await client.get(prefix + _MISSING_PAGE)
                 await self._store(f"{language}/{NOT_FOUND_PAGE}" if language else NOT_FOUND_PAGE, response)
+        failed = [path for path, status in self.report.skipped if status >= 500]
+        if failed:  # an answer missing by accident must not delete its file: keep the old site, say what failed
+            raise StorageError(
+                f"{len(failed)} URL(s) failed ({', '.join(failed[:3])}): {self.report.written} files written, "
+                "nothing removed, manifest kept; run the export again once the app answers them"
+            )
         manifest = manifest_bytes(self.files)
         if manifest != await asyncio.to_thread(self.target.read, MANIFEST):
             await asyncio.to_thread(
