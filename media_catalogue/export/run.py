@@ -184,4 +184,15 @@ class Exporter:
 def export(settings: Settings, destination: str, progress: Callable[[str], None] | None = None) -> Report:
     """Export the public site to a folder or s3://bucket/prefix; see the module docstring."""
     target = open_target(settings, destination)
-    return asyncio.run(Exporter(settings, target, progress).run())
+
+    def run() -> Report:
+        return asyncio.run(Exporter(settings, target, progress).run())
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # called from inside an event loop (a notebook, Playwright): its own thread
+        return pool.submit(run).result()

@@ -8,6 +8,7 @@ import contextlib
 import io
 import time
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
@@ -136,7 +137,8 @@ class S3Storage(_TempFiles):
             size=int(head["ContentLength"]),
             etag=etag.strip('"') if etag else None,
             content_type=head.get("ContentType"),
-            last_modified=head.get("LastModified"),
+            # botocore's tzutc is not datetime.UTC, which email.utils.format_datetime(usegmt=True) insists on
+            last_modified=head["LastModified"].astimezone(UTC) if head.get("LastModified") else None,
         )
 
     def _after_put(self, key: str) -> StoredObject:

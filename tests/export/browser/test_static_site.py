@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +56,7 @@ def static_site(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     assert report.errors == [], report.errors
     database.dispose()
     out = tmp / "export"
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API keeps an event loop running in this thread
-        pool.submit(export, settings, str(out)).result()
+    export(settings, str(out))  # with Playwright's event loop running in this thread: export() uses its own thread
     servers = [_static_server(out, site_port), _static_server(Path(settings.resolved_storage_url), media_port)]
     try:
         yield site, media
