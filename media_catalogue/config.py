@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         description="Public base URL (or CDN prefix) of stored objects; enclosures redirect there. "
         "Empty: local objects are served by the catalogue itself.",
     )
+    enclosure_base_url: str | None = Field(
+        None,
+        description="When set (usually to STORAGE_PUBLIC_URL), feeds, pages and the API publish enclosures as "
+        "<this>/<storage key> instead of the counting route /media/...: for a catalogue served only as a static "
+        "export. Downloads are then not counted, and changing it changes published enclosure URLs.",
+    )
     s3_multipart_threshold: int = Field(
         8 * 1024 * 1024, description="Objects at least this large use multipart upload."
     )

@@ -13,6 +13,13 @@ from .config import Settings
 class UrlPlan:
     def __init__(self, settings: Settings) -> None:
         self.base = settings.base_url
+        # Enclosures straight at the storage's public URL (a catalogue served only statically) instead of the
+        # counting route /media/...: both the app and the export then publish the same URL (docs/EXPORT.md).
+        self.enclosure_base = (settings.enclosure_base_url or "").rstrip("/") or None
+
+    @property
+    def direct_enclosures(self) -> bool:
+        return self.enclosure_base is not None
 
     def absolute(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -29,6 +36,10 @@ class UrlPlan:
     def embed(self, show: str, episode: str) -> str:
         return self.absolute(f"/embed/{quote(show)}/{quote(episode)}")
 
+    def oembed(self, show: str, episode: str) -> str:
+        """The episode's oEmbed document as a path (a static host serves it; /oembed?url= answers the same)."""
+        return self.absolute(f"/oembed/{quote(show)}/{quote(episode)}.json")
+
     def feed(self, show: str) -> str:
         return self.absolute(f"/feeds/{quote(show)}.xml")
 
@@ -41,7 +52,12 @@ class UrlPlan:
     def videos_feed(self) -> str:
         return self.absolute("/feeds/videos.xml")
 
-    def enclosure(self, show: str, episode: str, extension: str, role: str = "primary") -> str:
+    def enclosure(
+        self, show: str, episode: str, extension: str, role: str = "primary", *, storage_key: str | None = None
+    ) -> str:
+        """/media/<show>/<episode>.<ext> (counted), or <ENCLOSURE_BASE_URL>/<storage key> when that is set."""
+        if self.enclosure_base and storage_key:
+            return f"{self.enclosure_base}/{quote(storage_key, safe='/')}"
         suffix = "" if role == "primary" else f".{role}"
         return self.absolute(f"/media/{quote(show)}/{quote(episode)}{suffix}.{extension}")
 

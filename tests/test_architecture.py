@@ -93,13 +93,26 @@ def test_the_domain_never_imports_intake_web_or_commands() -> None:
         for found in _all_imports()
         if _top(found.module) in DOMAIN_FLOORS
         for target in _targets(found)
-        if found.target and (_is_intake(_top(target)) or _top(target) in {"web", "commands", "cli"})
+        if found.target and (_is_intake(_top(target)) or _top(target) in {"web", "commands", "cli", "export"})
     ]
     assert not offending, _violations(
-        "catalogue/, media/, storage/ and feeds/ never import content, ingest, sync, file_intake, web or commands "
-        "(data flows intake -> catalogue -> feeds, pages, API)",
+        "catalogue/, media/, storage/ and feeds/ never import content, ingest, sync, file_intake, web, export or "
+        "commands (data flows intake -> catalogue -> feeds, pages, API)",
         offending,
     )
+
+
+def test_only_the_operators_import_the_export() -> None:
+    """export/ is an operator floor beside commands/: it may use web/ (to render) and storage/, nothing below or
+    beside it (web, intake, the domain) may import it."""
+    offending = [
+        f"  media_catalogue/{found.module.replace('.', '/')} line {found.line} imports {target}"
+        for found in _all_imports()
+        if _top(found.module) not in {"export", "commands", "cli"}
+        for target in _targets(found)
+        if found.target and _top(target) == "export"
+    ]
+    assert not offending, _violations("only commands/ (the CLI) imports export/", offending)
 
 
 def test_media_never_imports_the_catalogue() -> None:
@@ -149,7 +162,7 @@ def _sql_in(path: Path) -> Iterator[str]:
                 yield f"line {node.lineno}: session.get(...)"
 
 
-@pytest.mark.parametrize("floor", ["web", "commands"])
+@pytest.mark.parametrize("floor", ["web", "commands", "export"])
 def test_web_and_commands_run_no_sql(floor: str) -> None:
     offending = [
         f"  media_catalogue/{path.relative_to(PACKAGE)} {where}"

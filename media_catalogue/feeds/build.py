@@ -110,7 +110,7 @@ def enclosure_of(episode: Episode, urls: UrlPlan) -> Enclosure | None:
     external one. None when there is none (such an episode is left out and reported by the checker)."""
     media = episode.primary_media
     if media is not None:
-        url = urls.enclosure(episode.show.slug, episode.slug, media.extension)
+        url = urls.enclosure(episode.show.slug, episode.slug, media.extension, storage_key=media.storage_key)
         return Enclosure(url=url, length=int(media.byte_length), type=media.mime_type)
     if episode.external_enclosure_url:
         return Enclosure(
@@ -153,7 +153,17 @@ def episode_item(episode: Episode, urls: UrlPlan) -> Item | None:
         entry: dict[str, Any] = {
             "type": alternate.mime_type,
             "length": int(alternate.byte_length),
-            "sources": [{"uri": urls.enclosure(show.slug, episode.slug, alternate.extension, role=alternate.role)}],
+            "sources": [
+                {
+                    "uri": urls.enclosure(
+                        show.slug,
+                        episode.slug,
+                        alternate.extension,
+                        role=alternate.role,
+                        storage_key=alternate.storage_key,
+                    )
+                }
+            ],
         }
         if alternate.bitrate:
             entry["bitrate"] = alternate.bitrate

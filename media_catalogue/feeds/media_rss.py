@@ -131,7 +131,9 @@ def video_file(video: Video, urls: UrlPlan) -> VideoFile | None:
         return None
     media = candidates[0]
     return VideoFile(
-        url=urls.enclosure(episode.show.slug, episode.slug, media.extension, role=media.role),
+        url=urls.enclosure(
+            episode.show.slug, episode.slug, media.extension, role=media.role, storage_key=media.storage_key
+        ),
         length=int(media.byte_length),
         type=media.mime_type,
         duration=max(1, round(media.duration_ms / 1000)) if media.duration_ms else None,

@@ -8,6 +8,7 @@ import contextlib
 import io
 import time
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
@@ -71,11 +72,13 @@ class S3Storage(_TempFiles):
         self.part_size = max(self.multipart_threshold, S3_MIN_PART_SIZE)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> S3Storage:
+    def from_settings(cls, settings: Settings, location: str | None = None) -> S3Storage:
+        """The media storage of `settings`, or another s3://bucket/prefix (the static export's target) reached
+        with the same endpoint, region and credentials."""
         import boto3
         from botocore.config import Config
 
-        url = urlsplit(settings.resolved_storage_url)
+        url = urlsplit(location or settings.resolved_storage_url)
         if url.scheme != "s3" or not url.netloc:
             raise Invalid(f"storage_url must look like s3://bucket/prefix, not {url.geturl()!r}", code="bad_config")
         config = Config(
@@ -134,7 +137,8 @@ class S3Storage(_TempFiles):
             size=int(head["ContentLength"]),
             etag=etag.strip('"') if etag else None,
             content_type=head.get("ContentType"),
-            last_modified=head.get("LastModified"),
+            # botocore's tzutc is not datetime.UTC, which email.utils.format_datetime(usegmt=True) insists on
+            last_modified=head["LastModified"].astimezone(UTC) if head.get("LastModified") else None,
         )
 
     def _after_put(self, key: str) -> StoredObject:
@@ -207,6 +211,32 @@ class S3Storage(_TempFiles):
 
     def put_bytes(self, key: str, data: bytes, *, content_type: str) -> StoredObject:
         return self.put_stream(key, [data], content_type=content_type)
+
+    def put_published(self, key: str, data: bytes, *, content_type: str, cache_control: str | None) -> None:
+        """One small object of a static site (export/): a single PUT (atomic), with the Content-Type and
+        Cache-Control a website bucket or CDN serves it with."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        extra = {"CacheControl": cache_control} if cache_control else {}
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._full(key), Body=data, ContentType=content_type, **extra
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise self._error("write", key, exc) from exc
+
+    def read_bytes(self, key: str) -> bytes | None:
+        """A small object's bytes, or None when it does not exist."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return self._get(key)["Body"].read()  # type: ignore[no-any-return]
+        except NotFound:
+            return None
+        except (BotoCoreError, ClientError) as exc:
+            if self._is_missing(exc):
+                return None
+            raise self._error("read", key, exc) from exc
 
     def _get(self, key: str, **extra: Any) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -79,7 +79,7 @@ def episode_out(episode: Episode, urls: UrlPlan) -> EpisodeOut:
         embed_url=urls.embed(show.slug, episode.slug),
         media=[
             MediaOut(
-                url=urls.enclosure(show.slug, episode.slug, m.extension, m.role),
+                url=urls.enclosure(show.slug, episode.slug, m.extension, m.role, storage_key=m.storage_key),
                 mime_type=m.mime_type,
                 byte_length=m.byte_length,
                 duration_seconds=m.duration_ms / 1000 if m.duration_ms else None,

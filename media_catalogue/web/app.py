@@ -25,7 +25,8 @@ from .security import RejectNulCharacters, SecurityHeaders
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api") or request.url.path in ("/oembed", "/healthz")
+    path = request.url.path
+    return path.startswith(("/api", "/oembed/")) or path in ("/oembed", "/healthz")
 
 
 def _error_response(
@@ -68,7 +69,8 @@ def moved_response(request: Request, exc: Moved) -> Response:
     if request.url.path.startswith(_PUBLISHED_FILES):
         return RedirectResponse(request.app.state.urls.absolute(path), status_code=301)
     query = f"?{request.url.query}" if request.url.query else ""
-    return RedirectResponse(path + query, status_code=301)
+    language = request.scope.get("path_language")  # a /fr/ page moves to the new /fr/ address
+    return RedirectResponse((f"/{language}" if language else "") + path + query, status_code=301)
 
 
 def install_error_handlers(app: FastAPI) -> None:

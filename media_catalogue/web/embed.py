@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from .deps import SessionDep, UrlsDep
 from .metadata import artwork_url, episode_artwork, episode_source
 from .pages import PAGE_METHODS, find_episode
-from .templating import LANGUAGES, render_page, request_language
+from .templating import LANGUAGES, prefixed_url, render_page, request_language
 
 router = APIRouter(include_in_schema=False)
 EMBED_HEIGHT = 200
@@ -33,7 +33,7 @@ def iframe(src: str, title: str, width: int | str = "100%", height: int = EMBED_
 @router.api_route("/embed/{show}/{episode}", methods=PAGE_METHODS)
 def embed(show: str, episode: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
     found_show, found = find_episode(session, show, episode)
-    explicit = request.query_params.get("lang")
+    explicit = request.scope.get("path_language") or request.query_params.get("lang")
     language = (
         explicit if explicit in LANGUAGES
         else found_show.language if found_show.language in LANGUAGES
@@ -49,6 +49,6 @@ def embed(show: str, episode: str, request: Request, session: SessionDep, urls: 
         source=episode_source(found, urls),
         artwork=artwork_url(urls, episode_artwork(found), 192),
         chapters=found.chapters or [],
-        page_url=urls.episode(found_show.slug, found.slug),
+        page_url=prefixed_url(request, urls.episode(found_show.slug, found.slug)),
         canonical=urls.episode(found_show.slug, found.slug),
     )

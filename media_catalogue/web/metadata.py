@@ -40,13 +40,16 @@ def episode_source(episode: Episode, urls: UrlPlan) -> Source | None:
     media = episode.primary_media
     if media is not None:
         return Source(
-            urls.enclosure(show.slug, episode.slug, media.extension), media.mime_type, media.byte_length,
+            urls.enclosure(show.slug, episode.slug, media.extension, storage_key=media.storage_key), media.mime_type,
+            media.byte_length,
             media.duration_ms,
         )  # fmt: skip
     if episode.external_enclosure_url:
         extension = _extension_of(episode.external_enclosure_url, episode.external_enclosure_type)
         return Source(
-            urls.enclosure(show.slug, episode.slug, extension),
+            episode.external_enclosure_url
+            if urls.direct_enclosures
+            else urls.enclosure(show.slug, episode.slug, extension),
             episode.external_enclosure_type or mimetypes.guess_type(f"x.{extension}")[0] or "audio/mpeg",
             episode.external_enclosure_length,
             None,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..catalogue import queries
 from ..catalogue.models import Episode, Show
 from ..errors import Invalid, NotFound
+from ..urls import UrlPlan
 from .deps import SessionDep, SettingsDep, UrlsDep
 from .embed import EMBED_HEIGHT, EMBED_WIDTH, iframe
 from .media import ARTWORK_WIDTHS
@@ -77,6 +78,23 @@ def oembed(
             status_code=501,
         )
     show_slug, episode_slug = _episode_path(url, settings.base_url)
+    return _answer(session, urls, show_slug, episode_slug, maxwidth, maxheight, width, height)
+
+
+@router.get("/oembed/{show}/{filename}", summary="oEmbed of one episode, as a path (static hosting)")
+def oembed_path(show: str, filename: str, session: SessionDep, urls: UrlsDep) -> JSONResponse:
+    """The same document as /oembed?url=<episode page>&format=json, at an address a static host can serve: the
+    episode pages' discovery link points here, and the export writes it as a file."""
+    episode_slug, dot, extension = filename.rpartition(".")
+    if not dot or extension != "json" or not episode_slug:
+        raise NotFound("oEmbed documents are at /oembed/<show>/<episode>.json.")
+    return _answer(session, urls, show, episode_slug, None, None, None, None)
+
+
+def _answer(
+    session: Session, urls: UrlPlan, show_slug: str, episode_slug: str, maxwidth: int | None, maxheight: int | None,
+    width: int | None, height: int | None,
+) -> JSONResponse:  # fmt: skip
     show, episode = _episode_following_renames(session, show_slug, episode_slug)
     frame_width = min(width or EMBED_WIDTH, maxwidth or EMBED_WIDTH * 10)
     frame_height = min(height or EMBED_HEIGHT, maxheight or EMBED_HEIGHT * 10)

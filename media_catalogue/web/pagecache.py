@@ -197,12 +197,13 @@ class PageCacheMiddleware:
         lang_values = parse_qs(query).get("lang") if "lang=" in query else None
         cookie = _header(scope, b"cookie")
         accept = _header(scope, b"accept-language")
-        language = choose_language(
+        path_language = scope.get("path_language")  # /fr/...: web.language_paths stripped the prefix
+        language = path_language or choose_language(
             lang_values[0] if lang_values else None,
             cookie.decode("latin-1") if cookie else None,
             accept.decode("latin-1") if accept else None,
         )
-        key = (scope["path"], query, language)
+        key = (f"/{path_language}{scope['path']}" if path_language else scope["path"], query, language)
         try:
             version = await self.cache.version()
         except Exception:  # no catalogue_state table yet, database down: serve uncached, let the route report

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -164,7 +164,7 @@ def episode_page(
         description=found.summary or plain_text(found.show_notes, limit=200),
         og_type="music.song",
         og_image=artwork_url(urls, episode_artwork(found)),
-        oembed_url=urls.absolute(f"/oembed?url={quote(url, safe='')}&format=json"),
+        oembed_url=urls.oembed(found_show.slug, found.slug),
         json_ld=[episode_ld(found, urls)],
         nav="shows",
     )

@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from ..catalogue.search import Index
+from .language_paths import LanguagePaths
 from .pagecache import PageCache, PageCacheMiddleware
 from .templating import STATIC_DIR, Templates, render_error
 
@@ -48,3 +49,5 @@ def install_public_site(app: FastAPI) -> None:
     # Added last, so outermost: a cached page is answered before any other middleware runs, with the headers
     # (CSP, nosniff...) that the inner middleware gave it when it was rendered.
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, routes=lambda: app.routes)
+    # Outside the page cache: /fr/<page> reaches the cache and the routes as <page>, with its language in the scope.
+    app.add_middleware(LanguagePaths)

@@ -104,6 +104,10 @@ def choose_language(query_lang: str | None, cookie_header: str | None, accept_la
 
 
 def request_language(request: Any) -> str:
+    """The language of the path prefix (/fr/...), else the negotiated one."""
+    prefixed = request.scope.get("path_language")
+    if prefixed:
+        return prefixed  # type: ignore[no-any-return]
     return choose_language(
         request.query_params.get("lang"), request.headers.get("cookie"), request.headers.get("accept-language")
     )
@@ -270,11 +274,39 @@ class Templates:
 
 
 def switch_urls(request: Any) -> dict[str, str]:
-    """The current URL with ?lang= set to each interface language (the language switcher's links)."""
+    """The current URL with ?lang= set to each interface language (the workspace's language switcher)."""
     from urllib.parse import urlencode
 
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return {lang: f"{request.url.path}?{urlencode([*params, ('lang', lang)])}" for lang in LANGUAGES}
+
+
+def page_switch_urls(request: Any) -> dict[str, str]:
+    """The current page under each language prefix (/fr/<same path>): the language switcher's links, which work on
+    a static host too."""
+    from urllib.parse import urlencode
+
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    query = f"?{urlencode(params)}" if params else ""
+    return {lang: f"/{lang}{request.url.path}{query}" for lang in LANGUAGES}
+
+
+def link_helper(prefix_language: str | None) -> Any:
+    """`href(path)` for templates: a root-relative internal link, under the page's language prefix when it has one
+    (href('/shows') is '/fr/shows' on a /fr/ page, '/shows' on an unprefixed one)."""
+    if not prefix_language:
+        return lambda path: path
+    prefix = f"/{prefix_language}"
+    return lambda path: prefix + path if path.startswith("/") and not path.startswith("//") else path
+
+
+def prefixed_url(request: Any, url: str | None) -> str | None:
+    """An absolute page URL of this site under the request's language prefix (canonical, hreflang, og:url)."""
+    language = request.scope.get("path_language")
+    base = request.app.state.settings.base_url
+    if not language or not url or not (url == base or url.startswith(base + "/")):
+        return url
+    return f"{base}/{language}{url[len(base) :] or '/'}"
 
 
 def render_page(
@@ -292,7 +324,11 @@ def render_page(
     from fastapi.responses import HTMLResponse
 
     templates: Templates = request.app.state.templates
+    prefixed = request.scope.get("path_language")
     chosen = language or request_language(request)
+    if prefixed:  # a /fr/ page: its canonical and hreflang alternates stay under the same prefix
+        context["canonical"] = prefixed_url(request, context.get("canonical"))
+        context["alternates"] = [(lang, prefixed_url(request, url)) for lang, url in context.get("alternates", [])]
     context.setdefault("canonical", None)
     context.setdefault("alternates", [])
     context.setdefault("description", "")
@@ -302,13 +338,14 @@ def render_page(
     context.setdefault("oembed_url", None)
     context.setdefault("nav", "")
     html = templates.render(
-        template, chosen, request_path=request.url.path, switch_urls=switch_urls(request), urls=request.app.state.urls,
-        **context,
+        template, chosen, request_path=request.url.path, switch_urls=page_switch_urls(request),
+        urls=request.app.state.urls, href=link_helper(prefixed), **context,
     )  # fmt: skip
     response = HTMLResponse(html, status_code=status)
     response.headers["Content-Language"] = chosen
-    response.headers["Vary"] = "Accept-Language, Cookie"
-    explicit = request.query_params.get("lang") in LANGUAGES
+    if not prefixed:  # a prefixed page is the same for everyone: no Vary, no cookie (a static host can serve it)
+        response.headers["Vary"] = "Accept-Language, Cookie"
+    explicit = not prefixed and request.query_params.get("lang") in LANGUAGES
     if explicit and remember_language:
         response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", path="/")
         response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"

@@ -89,3 +89,15 @@ def test_oembed_follows_a_renamed_show_and_episode(moved_client: TestClient, ans
         assert response.status_code == 200, response.text
         assert response.json()["url"] == f"{BASE}/shows/match-en/{EPISODE}"
     assert answered == []
+
+
+def test_a_prefixed_page_moves_under_its_prefix(moved_client: TestClient) -> None:
+    for old, new in (
+        ("/fr/shows/match-old", "/fr/shows/match-en"),
+        ("/nl/shows/match-en/talent-old", f"/nl/shows/match-en/{EPISODE}"),
+        ("/fr/embed/match-old/talent-old", f"/fr/embed/match-en/{EPISODE}"),
+    ):
+        response = moved_client.get(old)
+        while response.status_code == 301 and response.headers["location"] != new:
+            response = moved_client.get(response.headers["location"])
+        assert response.status_code == 301 and response.headers["location"] == new, old

@@ -143,7 +143,7 @@ def test_episode_page_content_and_metadata(client: TestClient) -> None:
     # metadata for the web
     assert doc.xpath("//link[@rel='canonical']/@href") == [f"{BASE}/shows/match-en/talent-partnerships"]
     oembed = doc.xpath("//link[@type='application/json+oembed']/@href")[0]
-    assert oembed.startswith(f"{BASE}/oembed?url=https%3A%2F%2Fpodcasts.example.org%2Fshows%2Fmatch-en%2F")
+    assert oembed == f"{BASE}/oembed/match-en/talent-partnerships.json"  # the path form a static host can serve
     assert doc.xpath("//meta[@property='og:title']/@content") == ["Talent partnerships explained"]
     assert doc.xpath("//meta[@name='twitter:card']")
     data = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])
