@@ -27,6 +27,13 @@ class UrlPlan:
     def home(self) -> str:
         return self.absolute("/")
 
+    def in_language(self, page_url: str, language: str) -> str:
+        """A public page's URL with its interface language in the path (/fr/shows/...): the same page for every
+        reader, whatever their browser negotiates, as a newsletter or a static host needs."""
+        if not page_url.startswith(f"{self.base}/"):
+            return page_url
+        return f"{self.base}/{quote(language)}/{page_url[len(self.base) + 1 :]}"
+
     def show(self, show: str) -> str:
         return self.absolute(f"/shows/{quote(show)}")
 

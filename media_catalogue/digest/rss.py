@@ -68,7 +68,7 @@ def build_digest_feed(parts: Sequence[Part], urls: UrlPlan, language: str, feed_
     rss = etree.Element("rss", {"version": "2.0"}, nsmap={"atom": ATOM_NS, "media": MEDIA_NS})
     channel = etree.SubElement(rss, "channel")
     _text(channel, "title", _("Podcasts and videos"))
-    _text(channel, "link", urls.home())
+    _text(channel, "link", urls.in_language(urls.home(), language))
     _text(channel, "description", _("Our new podcast episodes and videos, by project."))
     _text(channel, "language", language)
     _text(channel, "generator", f"media-catalogue {__version__}")

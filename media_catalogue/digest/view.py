@@ -113,6 +113,10 @@ class _Builder:
         self.language = language
         self._: Gettext = gettext_for(language)
 
+    def page(self, url: str) -> str:
+        """Pages in the digest's language whatever the reader's browser negotiates (/fr/shows/...)."""
+        return self.urls.in_language(url, self.language)
+
     def _lang(self, code: str | None) -> str | None:
         primary = (code or "").split("-")[0].lower()
         return primary if primary and primary != self.language else None
@@ -132,16 +136,15 @@ class _Builder:
 
     def _also(self, episode: Episode) -> Link:
         label = self._("Also in %(language)s") % {"language": language_name(episode.show.language, self.language)}
-        return Link(
-            label, self.urls.episode(episode.show.slug, episode.slug), hreflang=self._lang(episode.show.language)
-        )
+        url = self.page(self.urls.episode(episode.show.slug, episode.slug))
+        return Link(label, url, hreflang=self._lang(episode.show.language))
 
     def episode(self, part: Part) -> Item:
         episode = part.episode
         assert episode is not None
         _ = self._
         links = [Link(_(LINK_LABELS[link.kind]), link.url) for link in episode.links if link.kind in LINK_LABELS]
-        links += [Link(_("Watch the video"), self.urls.video(video.slug)) for video in part.videos]
+        links += [Link(_("Watch the video"), self.page(self.urls.video(video.slug))) for video in part.videos]
         versions = sorted(part.versions, key=lambda e: (e.show.language, e.id))
         return Item(
             guid=episode.guid or f"episode:{episode.id}",
@@ -153,7 +156,7 @@ class _Builder:
             published=part.day,
             people=self._people(episode.credits),
             image=self._artwork(episode.artwork_key or episode.show.artwork_key, episode.show),
-            action=Link(_("Listen now"), self.urls.episode(episode.show.slug, episode.slug)),
+            action=Link(_("Listen now"), self.page(self.urls.episode(episode.show.slug, episode.slug))),
             links=tuple(links),
             versions=tuple(self._also(e) for e in versions),
         )
@@ -179,7 +182,7 @@ class _Builder:
             published=video.published_on,
             people=self._people(video.credits),
             image=image,
-            action=Link(_("Watch now"), self.urls.video(video.slug)),
+            action=Link(_("Watch now"), self.page(self.urls.video(video.slug))),
             links=tuple(links),
             label=_(KIND_LABELS[video.kind.value]),
         )
@@ -199,14 +202,14 @@ class _Builder:
         entries = tuple(self.entry(e) for e in group.entries)
         if group.show is not None:
             show = group.show
-            links = [Link(_("All episodes"), self.urls.show(show.slug))]
+            links = [Link(_("All episodes"), self.page(self.urls.show(show.slug)))]
             if show.apple_podcasts_url:
                 links.append(Link("Apple Podcasts", show.apple_podcasts_url))
             if show.spotify_url:
                 links.append(Link("Spotify", show.spotify_url))
             for other in sorted(group.show_versions, key=lambda s: s.language):
                 label = _("Also in %(language)s") % {"language": language_name(other.language, self.language)}
-                links.append(Link(label, self.urls.show(other.slug), hreflang=self._lang(other.language)))
+                links.append(Link(label, self.page(self.urls.show(other.slug)), hreflang=self._lang(other.language)))
             return GroupView(show.title, self._lang(show.language), tuple(links), entries)
         if group.series:
             return GroupView(group.series, None, (), entries)
@@ -216,7 +219,7 @@ class _Builder:
         groups = tuple(self.group(g) for g in section.groups)
         if section.project is None:
             return SectionView(self._("More podcasts and videos"), None, groups)
-        return SectionView(section.project.name, self.urls.project(section.project.slug), groups)
+        return SectionView(section.project.name, self.page(self.urls.project(section.project.slug)), groups)
 
 
 def digest_view(digest: Digest, urls: UrlPlan) -> DigestView:
@@ -228,7 +231,7 @@ def digest_view(digest: Digest, urls: UrlPlan) -> DigestView:
         period=period_text(digest.start, digest.end, digest.language),
         intro=_("Our new podcast episodes and videos, by project."),
         sections=tuple(builder.section(s) for s in digest.sections),
-        home=urls.home(),
+        home=urls.in_language(urls.home(), digest.language),
         empty=_("No episode or video was published in this period."),
         people_label=_("With:"),
         footer=_("All our podcasts and videos"),

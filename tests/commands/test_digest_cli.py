@@ -41,10 +41,10 @@ def test_markdown_to_standard_output_in_dutch(environment: dict[str, str]) -> No
     result = run(environment, *YEAR, "--lang", "nl", "--format", "markdown")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# Podcasts en video's")
-    assert "## [MATCH](https://podcasts.example.org/projects/match)" in result.output
+    assert "## [MATCH](https://podcasts.example.org/nl/projects/match)" in result.output
     assert "### MATCH Podcast (Nederlandstalig)" in result.output
     assert (
-        "[Ook in het Engels](https://podcasts.example.org/shows/match-podcast-en/global-race-for-talent)"
+        "[Ook in het Engels](https://podcasts.example.org/nl/shows/match-podcast-en/global-race-for-talent)"
         in result.output
     )
     assert "**IDAHOBIT 2021** (Miniserie in 5 delen)" in result.output

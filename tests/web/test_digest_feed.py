@@ -43,12 +43,12 @@ def test_the_digest_feed_passes_the_feed_rules_and_parses(seeded: TestClient, la
     assert [str(f) for f in check_rss(response.content, podcast=False)] == []
     parsed = feedparser.parse(response.content)
     assert not parsed.bozo and parsed.feed.language == language
-    assert parsed.feed.links[0].href == f"{BASE}/"
+    assert parsed.feed.links[0].href == f"{BASE}/{language}/"
     titles = [entry.title for entry in parsed.entries]
     assert len(titles) == len(set(e.id for e in parsed.entries)) >= 30
-    ucare = [e for e in parsed.entries if e.link.startswith(f"{BASE}/shows/u-care-")]
+    ucare = [e for e in parsed.entries if e.link.startswith(f"{BASE}/{language}/shows/u-care-")]
     assert len(ucare) == 4  # one per episode, not one per language
-    assert all(e.link.startswith(f"{BASE}/shows/u-care-{'nl' if language == 'nl' else 'fr'}/") for e in ucare)
+    assert all(e.link.startswith(f"{BASE}/{language}/shows/u-care-{'nl' if language == 'nl' else 'fr'}/") for e in ucare)
     pictured = [e for e in parsed.entries if e.get("media_content")]
     assert len(pictured) >= 15
     for entry in pictured:
