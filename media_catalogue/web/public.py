@@ -48,3 +48,5 @@ def install_public_site(app: FastAPI) -> None:
     # Added last, so outermost: a cached page is answered before any other middleware runs, with the headers
     # (CSP, nosniff...) that the inner middleware gave it when it was rendered.
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, routes=lambda: app.routes)
+    # The same hit path, run by web.app.CatalogueApp before FastAPI's own per-request work (pages and feeds).
+    app.state.fast_path = PageCacheMiddleware(None, app.state.page_cache, lambda: app.routes, app.state)
