@@ -98,3 +98,20 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
     config = uvicorn.Config(app, http=PROTOCOL, **options)
     config.mc_header_timeout = settings.header_timeout_seconds  # type: ignore[attr-defined]  # read by the protocol
     return config
+
+
+def run(*, host: str, port: int, workers: int, access_log: bool) -> None:
+    """Serve the app (`media-catalogue serve`): uvloop and httptools when installed (uvicorn[standard]), the header
+    deadline above, proxy headers from the load balancer on 127.0.0.1."""
+    uvicorn.run(
+        "media_catalogue.web.app:app_from_environment",
+        factory=True,
+        http=PROTOCOL,  # uvicorn's HTTP protocol with a deadline for request headers
+        loop="auto",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+        access_log=access_log,
+    )
