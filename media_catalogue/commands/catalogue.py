@@ -71,10 +71,12 @@ def sync(
     ),
 ) -> None:
     """Load the text catalogue: idempotent; reports each invalid file with its line and still loads the others."""
+    from ..ingest_recovery import recover
     from ..sync import sync_folder
 
     with state.errors_as_messages():
         settings, database, storage = _open()
+        recover(database, storage)  # what a killed sync or ingest left: objects no committed row points to, temp files
         report = sync_folder(database, settings, storage, folder or settings.content_dir, new_guids=frozenset(new_guid))
     for label in report.created:
         typer.echo(f"created   {label}")
