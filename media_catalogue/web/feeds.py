@@ -102,6 +102,7 @@ class FeedCache:
         self.versions = versions or VersionReader(database.engine)
         self.paths: dict[str, tuple[str, str | None]] = {}  # request path -> (key, 301 location) the route answered
         self._gzip_wanted: dict[bytes, bool] = {}
+        self.fast_hits = 0
 
     def remember(self, path: str, key: str, location: str | None) -> None:
         """The route answered `path` from `key`: the fast path may answer it from now on (while the copy is fresh)."""
@@ -142,6 +143,7 @@ class FeedCache:
             moved_out(response, location)
             prebuilt = entry.prebuilt[(gzipped, unchanged, max_age, location)] = [*response.raw_headers, *extra]
         status = 304 if unchanged else 301 if location else 200
+        self.fast_hits += 1
         if unchanged or head:
             return status, prebuilt, b""
         return status, prebuilt, entry.gzip_body if gzipped else entry.body
