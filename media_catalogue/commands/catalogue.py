@@ -27,7 +27,7 @@ def serve(
     workers: int = typer.Option(1, help="Worker processes (they share the database and its caches stay coherent)."),
     seed: bool = typer.Option(True, help="Load the seeded catalogue (episodes/) when the database is empty."),
     access_log: bool = typer.Option(
-        False, help="Log every request (uvicorn's access log; costs about a fifth of the throughput of cached feeds)."
+        False, help="Log every request (uvicorn's access log; it costs a good share of the throughput of cached feeds)."
     ),
 ) -> None:
     """Serve the catalogue over HTTP; on an empty database, load the seeded catalogue first."""
