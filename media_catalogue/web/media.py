@@ -18,13 +18,14 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from ..catalogue.models import Episode, MediaFile, Show
 from ..catalogue.versions import VersionReader
+from ..db import Database
 from ..errors import NotFound
 from ..media.chapters import VERSION as CHAPTERS_VERSION
 from ..media.transcripts import MIME_TYPES as TRANSCRIPT_TYPES
@@ -145,19 +146,26 @@ class _Enclosures:
     from their session, with the columns and media files they had. Only found episodes are kept: a 404, 410 or 301
     is looked up again every time (a scheduled episode goes live by the clock)."""
 
-    def __init__(self, max_entries: int = 4096) -> None:
+    def __init__(self, database: Database, max_entries: int = 4096) -> None:
+        self.database = database
         self.entries: OrderedDict[tuple[str, str], tuple[int, Show, Episode]] = OrderedDict()
         self.max_entries = max_entries
         self.lock = threading.Lock()
-        self.readers: dict[int, VersionReader] = {}
+        self.versions = VersionReader(database.engine)
 
-    def find(self, request: Request, show: str, slug: str) -> tuple[Show, Episode]:
-        database = request.app.state.database
-        with self.lock:  # one reader per database, read by one thread at a time
-            reader = self.readers.get(id(database))
-            if reader is None or reader.engine is not database.engine:
-                reader = self.readers[id(database)] = VersionReader(database.engine)
-            version = reader.read()
+    @classmethod
+    def of(cls, state: Any) -> _Enclosures:
+        """The app's own (made on first use): each app has its database."""
+        with _made:
+            found: _Enclosures | None = getattr(state, "enclosures", None)
+            if found is None:
+                found = state.enclosures = cls(state.database)
+            return found
+
+    def find(self, show: str, slug: str) -> tuple[Show, Episode]:
+        database = self.database
+        with self.lock:  # the reader is used by one thread at a time
+            version = self.versions.read()
             found = self.entries.get((show, slug))
             if found is not None and found[0] == version:
                 self.entries.move_to_end((show, slug))
@@ -172,7 +180,7 @@ class _Enclosures:
         return found_show, episode
 
 
-enclosures = _Enclosures()
+_made = threading.Lock()
 
 
 @router.api_route("/media/{show}/{filename}", methods=["GET", "HEAD"])
@@ -180,7 +188,7 @@ def enclosure(show: str, filename: str, request: Request) -> Response:
     stem, extension = _split(filename, 2)
     slug, _, role = stem.partition(".")
     role = role or "primary"
-    found_show, episode = enclosures.find(request, show, slug)
+    found_show, episode = _Enclosures.of(request.app.state).find(show, slug)
     storage: Storage = request.app.state.storage
     downloads: DownloadLog = request.app.state.downloads  # counting (web/downloads.py): every answer is logged
     media: MediaFile | None

@@ -177,6 +177,7 @@ class PageCacheMiddleware:
         self._patterns: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
         self._used: OrderedDict[str, frozenset[str]] = OrderedDict()
         self.feeds: FeedCache | None = None
+        self._keys: dict[tuple[str, bytes, bytes | None, bytes | None], tuple[bytes, tuple[str, str, str]]] = {}
 
     def _parameters_of(self, path: str) -> frozenset[str]:
         """The query parameters the GET route of `path` declares, and `lang` (every page chooses its language)."""
@@ -261,7 +262,7 @@ class PageCacheMiddleware:
                     return False
                 status, headers, body = answer
             else:
-                page_scope, key = self.page_key(scope)
+                page_scope, key = self._remembered_key(scope)
                 entry = self.cache.get(key, version)
                 if entry is None:
                     return False
@@ -275,6 +276,27 @@ class PageCacheMiddleware:
         elif entry is not None:
             await self._send(send, entry, page_scope, head, b"hit")
         return True
+
+    def _remembered_key(self, scope: Scope) -> tuple[Scope, tuple[str, str, str]]:
+        """page_key, remembered by path, query and the headers it reads (a poll repeats the same request)."""
+        headers = scope["headers"]
+        cookie = accept = None
+        for name, value in headers:
+            if name == b"cookie":
+                cookie = value
+            elif name == b"accept-language":
+                accept = value
+        raw = scope.get("query_string", b"")
+        memo = (scope["path"], raw, cookie, accept)
+        found = self._keys.get(memo)
+        if found is None:
+            page_scope, key = self.page_key(scope)
+            if len(self._keys) >= 4096:
+                self._keys.clear()
+            self._keys[memo] = (page_scope.get("query_string", b""), key)
+            return page_scope, key
+        query, key = found
+        return (scope if query == raw else dict(scope, query_string=query)), key
 
     def _feeds(self) -> FeedCache:
         if self.feeds is None:
