@@ -102,7 +102,8 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
 
 def run(*, host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the app (`media-catalogue serve`): uvloop and httptools when installed (uvicorn[standard]), the header
-    deadline above, proxy headers from the load balancer on 127.0.0.1."""
+    deadline above, proxy headers from the load balancer on 127.0.0.1; no `server` banner (one header less on every
+    answer, and nothing to tell a scanner)."""
     uvicorn.run(
         "media_catalogue.web.app:app_from_environment",
         factory=True,
@@ -114,4 +115,5 @@ def run(*, host: str, port: int, workers: int, access_log: bool) -> None:
         proxy_headers=True,
         log_level="info",
         access_log=access_log,
+        server_header=False,
     )
