@@ -54,7 +54,7 @@ def test_a_built_feed_is_answered_before_routing_exactly_as_its_route_answers(cl
     assert fast.headers["content-type"] == "application/rss+xml; charset=utf-8"
     assert fast.headers["content-security-policy"] and fast.headers["x-content-type-options"] == "nosniff"
     refused = client.post(FEED)
-    assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"
+    assert refused.status_code == 405 and set(refused.headers["allow"].split(", ")) == {"GET", "HEAD"}
 
 
 def test_a_change_reaches_the_fast_path_at_once_and_a_moved_feed_answers_301(
