@@ -186,6 +186,8 @@ def main() -> None:
     transfer = re.search(r"Transfer/sec:\s+(\S+)", output)
     errors = bad_status + socket_errors + restarted
     mib = 2**20
+    marks = [round(args.duration * i / 10) for i in range(11)]
+    print("rss over time (MiB): " + ", ".join(f"{t} s {around(samples, t, width) / 2**20:.0f}" for t in marks))
     print(f"errors: {errors} (non-2xx/3xx {bad_status}, socket errors {socket_errors}, workers replaced {restarted})")
     print(f"rss of the 2 workers: start {start_rss / mib:.1f} MiB (at {warm:.0f} s), end {end_rss / mib:.1f} MiB, "
           f"growth {growth:+.1%} (min {min(s[1] for s in samples) / mib:.1f}, "
