@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -84,6 +86,24 @@ def wrk(url: str, duration: int, connections: int, headers: dict[str, str] | Non
     found = re.search(r"Requests/sec:\s+([\d.]+)", output)
     assert found, output
     return float(found.group(1))
+
+
+def serve(env: dict[str, str], port: int, workers: int = 2, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """The app as it runs in production: `media-catalogue serve` (uvloop, httptools with the header deadline, no
+    access log), in its own process group (stop it with stop()); its log goes to `log` (default: serve.log in the
+    data directory)."""
+    log = log or Path(env.get("MEDIA_CATALOGUE_DATA_DIR", ".")) / "serve.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "media_catalogue", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), "--no-seed"]  # fmt: skip
+    with log.open("ab") as output:
+        return subprocess.Popen(command, env=env, start_new_session=True, stdout=output, stderr=output)
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 def require_tools(*tools: str) -> None:

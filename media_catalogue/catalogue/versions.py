@@ -2,14 +2,18 @@
 cheaply whether what they hold is still current (one indexed read instead of a rebuild).
 
 This module is the one reader of the catalogue-wide counter: `catalogue_version(session)` inside a unit of work,
-and `VersionReader` for the per-request check of the feed and page caches, which must cost next to nothing.
+and `VersionReader` for the per-request check of the feed and page caches, which must cost next to nothing: it
+reads the database at most every READ_EVERY_SECONDS (a change made by another process or host is seen within that
+time, well inside the one second the hosts promise each other), and at once after a commit of this process bumped
+the counter (a session event below), so an editor never sees their own change missing.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session
 
 from .models import CatalogueState, Show
@@ -28,7 +32,25 @@ def touch(session: Session, *shows: Show) -> None:
     bump_catalogue(session)
 
 
+READ_EVERY_SECONDS = 0.1
+_BUMPED = "catalogue_version_bumped"
+_local_commits = 0  # commits of this process that bumped the counter: a VersionReader re-reads after each one
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    global _local_commits
+    if session.info.pop(_BUMPED, False):
+        _local_commits += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_BUMPED, None)
+
+
 def bump_catalogue(session: Session) -> None:
+    session.info[_BUMPED] = True
     updated = session.execute(
         update(CatalogueState).where(CatalogueState.key == CATALOGUE_KEY).values(value=CatalogueState.value + 1)
     )
@@ -48,11 +70,15 @@ class VersionReader:
     On an SQLite file a dedicated autocommit sqlite3 connection reads it in a few microseconds (an SQLAlchemy pool
     checkout costs several times the query; in WAL mode each SELECT sees the latest commit). Use it from one thread
     at a time (the event loop's). Elsewhere a pooled connection of the engine reads it: `instant` is False then, and
-    async callers should read it in a worker thread.
+    async callers should read it in a worker thread, unless `cached()` has the value already.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_every: float = READ_EVERY_SECONDS) -> None:
         self.engine = engine
+        self.read_every = read_every
+        self._value: int | None = None
+        self._read_at = 0.0
+        self._generation = -1
         url = engine.url
         database_file = url.database if url.get_backend_name() == "sqlite" else None
         self._sqlite_path = database_file if database_file and database_file != ":memory:" else None
@@ -63,7 +89,22 @@ class VersionReader:
         """True when a read never waits on the network or a pool (safe to call from the event loop)."""
         return self._sqlite_path is not None
 
+    def cached(self) -> int | None:
+        """The version read less than `read_every` ago with no own commit since, or None (then call read())."""
+        if self._generation == _local_commits and time.monotonic() - self._read_at < self.read_every:
+            return self._value
+        return None
+
     def read(self) -> int:
+        value = self.cached()
+        if value is not None:
+            return value
+        generation, started = _local_commits, time.monotonic()
+        value = self._read()
+        self._value, self._read_at, self._generation = value, started, generation
+        return value
+
+    def _read(self) -> int:
         if self._sqlite_path is not None:
             if self._sqlite is None:
                 self._sqlite = sqlite3.connect(self._sqlite_path, isolation_level=None, check_same_thread=False)

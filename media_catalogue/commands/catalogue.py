@@ -26,11 +26,12 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, help="Worker processes (they share the database and its caches stay coherent)."),
     seed: bool = typer.Option(True, help="Load the seeded catalogue (episodes/) when the database is empty."),
+    access_log: bool = typer.Option(
+        False, help="Log every request (uvicorn's access log; it costs a good share of the throughput of cached feeds)."
+    ),
 ) -> None:
     """Serve the catalogue over HTTP; on an empty database, load the seeded catalogue first."""
     import os
-
-    import uvicorn
 
     from .. import ingest_recovery
     from ..catalogue.editing import episodes as episode_editing
@@ -56,18 +57,9 @@ def serve(
         database.dispose()
     # Workers rebuild Settings from the environment; make CLI-derived values visible to them.
     os.environ.setdefault("MEDIA_CATALOGUE_DATA_DIR", str(settings.data_dir))
-    from ..web.server import PROTOCOL
+    from ..web.server import run
 
-    uvicorn.run(
-        "media_catalogue.web.app:app_from_environment",
-        factory=True,
-        http=PROTOCOL,  # uvicorn's HTTP protocol with a deadline for request headers (web.server)
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        log_level="info",
-    )
+    run(host=host, port=port, workers=workers, access_log=access_log)
 
 
 def sync(
@@ -79,10 +71,12 @@ def sync(
     ),
 ) -> None:
     """Load the text catalogue: idempotent; reports each invalid file with its line and still loads the others."""
+    from ..ingest_recovery import recover
     from ..sync import sync_folder
 
     with state.errors_as_messages():
         settings, database, storage = _open()
+        recover(database, storage)  # what a killed sync or ingest left: objects no committed row points to, temp files
         report = sync_folder(database, settings, storage, folder or settings.content_dir, new_guids=frozenset(new_guid))
     for label in report.created:
         typer.echo(f"created   {label}")

@@ -101,6 +101,18 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
 
+class CatalogueApp(FastAPI):
+    """FastAPI, with the cached pages and feeds answered before anything else runs (web.pagecache.answer_cached):
+    polled feeds and linked pages are most of the traffic, and FastAPI's own per-request work (telemetry check,
+    middleware stack, routing) costs as much as serving the cached bytes."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        fast = self.state._state.get("fast_path")
+        if fast is not None and scope["type"] == "http" and await fast.answer_cached(scope, send):
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     database = database or Database(settings)
 
@@ -115,7 +127,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
             app.state.downloads.stop()  # a clean shutdown writes every logged request still in memory
             database.dispose()
 
-    app = FastAPI(
+    app = CatalogueApp(
         title="media-catalogue",
         version=__version__,
         description="Podcasts, episodes and videos of the catalogue. Reads are public; writes need a staff identity.",

@@ -7,6 +7,11 @@ coherent without talking to each other. A copy also expires at the next schedule
 goes live by the clock changes the feed without any write). Builds are deterministic, so every worker computes the
 same bytes and the same strong ETag for the same catalogue state.
 
+Once a feed route has answered a path, later requests for it are answered before FastAPI's routing by the page
+cache's middleware (web.pagecache), through `FeedCache.fast_answer`: the same version check, the same bytes and
+header lists prebuilt per representation (plain or gzip, 200 or 304), the same conditional rules; anything it cannot
+answer (a stale or never-built feed, an unknown path) goes on to the route.
+
 To add another cached feed (e.g. /feeds/videos.xml), declare its route before `/feeds/{show}.xml` here and answer
 with `serve_cached(request, key, build)`.
 """
@@ -17,10 +22,11 @@ import asyncio
 import gzip
 import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -43,6 +49,7 @@ ALL_FEED_LIMIT = 100  # the catalogue-wide feed lists the newest episodes only
 _LAST_BUILD = re.compile(rb"<lastBuildDate>([^<]+)</lastBuildDate>")
 
 Builder = Callable[[Session], bytes]
+Header = tuple[bytes, bytes]
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,10 @@ class CachedFeed:
     last_modified_at: datetime | None
     version: int
     valid_until: datetime | None
+    # Header lists of the fast path, by (gzip, not modified, max-age, location): made on first use.
+    prebuilt: dict[tuple[bool, bool, int, str | None], list[Header]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, body: bytes, version: int, valid_until: datetime | None) -> CachedFeed:
@@ -77,14 +88,75 @@ class CachedFeed:
 class FeedCache:
     """The feeds this worker process has built, each tagged with the catalogue version it was built from."""
 
-    def __init__(self, database: Database, hub: HubNotifier | None = None) -> None:
+    def __init__(
+        self, database: Database, hub: HubNotifier | None = None, *, versions: VersionReader | None = None,
+        max_age: int = 300,
+    ) -> None:  # fmt: skip
         self.database = database
+        self.max_age = max_age
         self.hub = hub
         self.entries: dict[str, CachedFeed] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.builds = 0
         self.topics: dict[str, str] = {}  # key -> public feed URL, for WebSub pings
-        self.versions = VersionReader(database.engine)
+        self.versions = versions or VersionReader(database.engine)
+        self.paths: dict[str, tuple[str, str | None]] = {}  # request path -> (key, 301 location) the route answered
+        self._gzip_wanted: dict[bytes, bool] = {}
+        self.fast_hits = 0
+
+    def remember(self, path: str, key: str, location: str | None) -> None:
+        """The route answered `path` from `key`: the fast path may answer it from now on (while the copy is fresh)."""
+        if len(self.paths) >= MAX_FAST_PATHS and path not in self.paths:
+            self.paths.clear()
+        self.paths[path] = (key, location)
+
+    def fast_answer(
+        self, path: str, headers: Iterable[Header], head: bool, version: int, extra: list[Header]
+    ) -> tuple[int, list[Header], bytes] | None:
+        """(status, headers, body) for a feed already built at `version`, exactly as `respond` would answer it (with
+        `extra`, the security headers, added); None when the route must answer."""
+        found = self.paths.get(path)
+        if found is None:
+            return None
+        key, location = found
+        entry = self.entries.get(key)
+        if entry is None or not self._fresh(entry, version):
+            return None
+        accept = if_none_match = if_modified_since = None
+        for name, value in headers:
+            if name == b"accept-encoding":
+                accept = value
+            elif name == b"if-none-match":
+                if_none_match = value
+            elif name == b"if-modified-since":
+                if_modified_since = value
+        gzipped = self._gzipped(accept)
+        unchanged = not_modified(
+            entry,
+            if_none_match.decode("latin-1") if if_none_match is not None else None,
+            if_modified_since.decode("latin-1") if if_modified_since is not None else None,
+        )
+        max_age = self.max_age
+        prebuilt = entry.prebuilt.get((gzipped, unchanged, max_age, location))
+        if prebuilt is None:
+            response = _response(entry, gzipped, unchanged, head=False, max_age=max_age)
+            moved_out(response, location)
+            prebuilt = entry.prebuilt[(gzipped, unchanged, max_age, location)] = [*response.raw_headers, *extra]
+        status = 304 if unchanged else 301 if location else 200
+        self.fast_hits += 1
+        if unchanged or head:
+            return status, prebuilt, b""
+        return status, prebuilt, entry.gzip_body if gzipped else entry.body
+
+    def _gzipped(self, accept: bytes | None) -> bool:
+        if accept is None:
+            return False
+        wanted = self._gzip_wanted.get(accept)
+        if wanted is None:
+            wanted = _accepts_gzip(accept.decode("latin-1"))
+            if len(self._gzip_wanted) < 1024:
+                self._gzip_wanted[accept] = wanted
+        return wanted
 
     def catalogue_version(self) -> int:
         """The one database read per request (catalogue.versions.VersionReader: microseconds on SQLite)."""
@@ -124,14 +196,24 @@ class FeedCache:
         return entry
 
 
-def _cache(request: Request) -> FeedCache:
-    cache: FeedCache | None = getattr(request.app.state, "feed_cache", None)
+MAX_FAST_PATHS = 10_000
+
+
+def feed_cache(state: Any) -> FeedCache:
+    """The app's feed cache (made on first use), sharing the page cache's version reader when there is one."""
+    cache: FeedCache | None = getattr(state, "feed_cache", None)
     if cache is None:
-        settings = request.app.state.settings
+        settings = state.settings
         hub = HubNotifier(settings.websub_hub_url) if settings.websub_hub_url else None
-        cache = FeedCache(request.app.state.database, hub)
-        request.app.state.feed_cache = cache
+        page_cache = getattr(state, "page_cache", None)
+        versions = page_cache.versions if page_cache is not None else None
+        cache = FeedCache(state.database, hub, versions=versions, max_age=settings.feed_max_age)
+        state.feed_cache = cache
     return cache
+
+
+def _cache(request: Request) -> FeedCache:
+    return feed_cache(request.app.state)
 
 
 def _etags(header: str) -> set[str]:
@@ -147,12 +229,10 @@ def _accepts_gzip(header: str) -> bool:
     return False
 
 
-def _not_modified(request: Request, entry: CachedFeed) -> bool:
-    if_none_match = request.headers.get("if-none-match")
+def not_modified(entry: CachedFeed, if_none_match: str | None, if_modified_since: str | None) -> bool:
     if if_none_match is not None:
         tags = _etags(if_none_match)
         return "*" in tags or entry.etag in tags or entry.gzip_etag in tags
-    if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since and entry.last_modified_at is not None:
         try:
             since = parsedate_to_datetime(if_modified_since)
@@ -167,28 +247,42 @@ def _not_modified(request: Request, entry: CachedFeed) -> bool:
 def respond(request: Request, entry: CachedFeed, max_age: int) -> Response:
     """The cached feed as a response: 304 when the client's copy is current, gzip when asked, no body for HEAD."""
     gzipped = _accepts_gzip(request.headers.get("accept-encoding", ""))
+    unchanged = not_modified(entry, request.headers.get("if-none-match"), request.headers.get("if-modified-since"))
+    return _response(entry, gzipped, unchanged, request.method == "HEAD", max_age)
+
+
+def _response(entry: CachedFeed, gzipped: bool, unchanged: bool, head: bool, max_age: int) -> Response:
     headers = {
         "ETag": entry.gzip_etag if gzipped else entry.etag,
         "Last-Modified": entry.last_modified,
         "Cache-Control": f"public, max-age={max_age}",
         "Vary": "Accept-Encoding",
     }
-    if _not_modified(request, entry):
+    if unchanged:
         return Response(status_code=304, headers=headers)
     body = entry.gzip_body if gzipped else entry.body
     if gzipped:
         headers["Content-Encoding"] = "gzip"
     headers["Content-Type"] = RSS_CONTENT_TYPE
     headers["Content-Length"] = str(len(body))
-    return Response(b"" if request.method == "HEAD" else body, headers=headers)
+    return Response(b"" if head else body, headers=headers)
 
 
-async def serve_cached(request: Request, key: str, build: Builder, topic: str | None = None) -> Response:
+async def serve_cached(
+    request: Request,
+    key: str,
+    build: Builder,
+    topic: str | None = None,
+    location: Callable[[], str | None] | None = None,
+) -> Response:
+    """The cached feed `key` (built by `build` when stale), moved out (301) to `location()` when that is set."""
     cache = _cache(request)
     if topic:
         cache.topics[key] = topic
     entry = await cache.get(key, build)
-    return respond(request, entry, request.app.state.settings.feed_max_age)
+    moved_to = location() if location is not None else None
+    cache.remember(request.scope["path"], key, moved_to)
+    return moved_out(respond(request, entry, request.app.state.settings.feed_max_age), moved_to)
 
 
 @router.api_route("/feeds/all.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False)
@@ -228,8 +322,9 @@ async def show_feed(request: Request, show: str) -> Response:
         episodes = queries.live_episodes(session, show=row)
         return build_feed(row, episodes, settings, translations=queries.show_translations(session, row))
 
-    response = await serve_cached(request, f"show:{show}", build, request.app.state.urls.feed(show))
-    return moved_out(response, moved.get(show))
+    return await serve_cached(
+        request, f"show:{show}", build, request.app.state.urls.feed(show), location=lambda: moved.get(show)
+    )
 
 
 # -- moved out (media-catalogue move-feed): the old feed URL answers 301, its body still says itunes:new-feed-url --

@@ -43,6 +43,18 @@ def language_of(scope: Scope) -> str | None:
     return scope.get(SCOPE_KEY)  # type: ignore[no-any-return]
 
 
+def strip_language(scope: Scope) -> Scope:
+    """The request as the routes see it: /fr/shows/x becomes /shows/x with `path_language` 'fr' (also used by the
+    page cache's fast path, which runs before this middleware)."""
+    if SCOPE_KEY in scope:
+        return scope
+    language, rest = split_language(scope["path"])
+    if language is None:
+        return scope
+    raw = scope.get("raw_path") or scope["path"].encode()
+    return dict(scope, path=rest, raw_path=raw[3:] or b"/", **{SCOPE_KEY: language})
+
+
 class LanguagePaths:
     """Strips /en, /fr or /nl from a page's path before anything else sees it (the page cache keys on it)."""
 
@@ -50,9 +62,4 @@ class LanguagePaths:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            language, rest = split_language(scope["path"])
-            if language is not None:
-                raw = scope.get("raw_path") or scope["path"].encode()
-                scope = dict(scope, path=rest, raw_path=raw[3:] or b"/", **{SCOPE_KEY: language})
-        await self.app(scope, receive, send)
+        await self.app(strip_language(scope) if scope["type"] == "http" else scope, receive, send)

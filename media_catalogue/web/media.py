@@ -15,13 +15,17 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
+from ..catalogue.models import Episode, MediaFile, Show
+from ..catalogue.versions import VersionReader
+from ..db import Database
 from ..errors import NotFound
 from ..media.chapters import VERSION as CHAPTERS_VERSION
 from ..media.transcripts import MIME_TYPES as TRANSCRIPT_TYPES
@@ -115,7 +119,17 @@ def serve_object(
     headers["Content-Length"] = str(length)
     if request.method == "HEAD" or length == 0:
         return Response(status_code=status, headers=headers)
+    if length <= READ_WHOLE_BYTES:  # read here, in the route's thread: no thread hop per chunk while sending
+        data = b"".join(storage.iter_range(key, start, end))
+        return StreamingResponse(_in_memory(data), status_code=status, headers=headers)
     return StreamingResponse(storage.iter_range(key, start, end), status_code=status, headers=headers)
+
+
+READ_WHOLE_BYTES = 256 * 1024
+
+
+async def _in_memory(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 def _split(filename: str, parts: int) -> list[str]:
@@ -126,22 +140,71 @@ def _split(filename: str, parts: int) -> list[str]:
     return [".".join(pieces[: len(pieces) - parts + 1]), *pieces[len(pieces) - parts + 1 :]]
 
 
+class _Enclosures:
+    """The live episodes enclosure requests found, per worker, tagged with the catalogue version (as feeds and
+    pages are): a podcast app's request costs no database read while nothing changed. The rows are kept detached
+    from their session, with the columns and media files they had. Only found episodes are kept: a 404, 410 or 301
+    is looked up again every time (a scheduled episode goes live by the clock)."""
+
+    def __init__(self, database: Database, max_entries: int = 4096) -> None:
+        self.database = database
+        self.entries: OrderedDict[tuple[str, str], tuple[int, Show, Episode]] = OrderedDict()
+        self.max_entries = max_entries
+        self.lock = threading.Lock()
+        self.versions = VersionReader(database.engine)
+
+    @classmethod
+    def of(cls, state: Any) -> _Enclosures:
+        """The app's own (made on first use): each app has its database."""
+        with _made:
+            found: _Enclosures | None = getattr(state, "enclosures", None)
+            if found is None:
+                found = state.enclosures = cls(state.database)
+            return found
+
+    def find(self, show: str, slug: str) -> tuple[Show, Episode]:
+        database = self.database
+        with self.lock:  # the reader is used by one thread at a time
+            version = self.versions.read()
+            found = self.entries.get((show, slug))
+            if found is not None and found[0] == version:
+                self.entries.move_to_end((show, slug))
+                return found[1], found[2]
+        with database.session() as session:
+            found_show, episode = find_episode(session, show, slug)
+            session.expunge_all()  # keeps what was loaded (columns, media files) readable after the session ends
+        with self.lock:
+            self.entries[(show, slug)] = (version, found_show, episode)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+        return found_show, episode
+
+
+_made = threading.Lock()
+
+
 @router.api_route("/media/{show}/{filename}", methods=["GET", "HEAD"])
-def enclosure(show: str, filename: str, request: Request, session: SessionDep, storage: StorageDep) -> Response:
+def enclosure(show: str, filename: str, request: Request) -> Response:
     stem, extension = _split(filename, 2)
     slug, _, role = stem.partition(".")
     role = role or "primary"
-    found_show, episode = find_episode(session, show, slug)
+    found_show, episode = _Enclosures.of(request.app.state).find(show, slug)
+    storage: Storage = request.app.state.storage
     downloads: DownloadLog = request.app.state.downloads  # counting (web/downloads.py): every answer is logged
+    media: MediaFile | None
     for media in episode.media_files:
         if media.role == role and media.extension.lower() == extension.lower():
             key, mime = media.storage_key, media.mime_type
             response = serve_object(request, storage, key, content_type=mime, etag=media.sha256)
-            return downloads.track(request, response, session, found_show, episode, media)
-    if role == "primary" and episode.external_enclosure_url and not episode.media_files:
-        response = RedirectResponse(episode.external_enclosure_url, status_code=302)
-        return downloads.track(request, response, session, found_show, episode, None)
-    raise NotFound(f"The episode '{slug}' of '{found_show.slug}' has no {role} .{extension} file.")
+            break
+    else:
+        if not (role == "primary" and episode.external_enclosure_url and not episode.media_files):
+            raise NotFound(f"The episode '{slug}' of '{found_show.slug}' has no {role} .{extension} file.")
+        media, response = None, RedirectResponse(episode.external_enclosure_url, status_code=302)
+    if not downloads.enabled:
+        return response
+    with request.app.state.database.session() as session:  # the day's salt, read once a day per zone
+        return downloads.track(request, response, session, found_show, episode, media)
 
 
 class _Thumbnails:

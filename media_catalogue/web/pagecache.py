@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote_plus
 
 import anyio
@@ -35,15 +35,23 @@ from ..catalogue.models import utcnow
 from ..catalogue.queries import next_scheduled_time
 from ..catalogue.versions import VersionReader
 from ..db import Database
+from .language_paths import language_of, strip_language
+from .security import headers_for
 from .templating import choose_language
+
+if TYPE_CHECKING:
+    from .feeds import FeedCache
 
 log = logging.getLogger(__name__)
 
 MARKER = b"x-page-cache"
-# Paths that never hold a rendered page: skip even the version read.
-_SKIP = ("/api/", "/media/", "/static/", "/artwork/", "/admin", "/feeds/", "/chapters/", "/transcripts/", "/healthz")
+# Paths that never hold a rendered page or a feed: skip even the version read.
+_SKIP = ("/api/", "/media/", "/static/", "/artwork/", "/admin", "/chapters/", "/transcripts/", "/healthz")
+FEEDS = "/feeds/"  # answered by answer_cached when built (web.feeds.FeedCache.fast_answer), else by their routes
+_NOT_PAGES = (*_SKIP, FEEDS)
 
 Scope = MutableMapping[str, Any]
+PageKey = tuple[str, str, str]  # (path with its language prefix, query the page uses, language)
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
@@ -89,7 +97,11 @@ class PageCache:
         self.misses = 0
 
     async def version(self) -> int:
-        """The catalogue version, read on every request: inline when instant (SQLite), else in a worker thread."""
+        """The catalogue version (catalogue.versions: re-read at most every 100 ms, at once after an own commit):
+        inline when cached or instant (SQLite), else in a worker thread."""
+        value = self.versions.cached()
+        if value is not None:
+            return value
         if self.versions.instant:
             return self.versions.read()
         return await anyio.to_thread.run_sync(self.versions.read)
@@ -157,12 +169,18 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 
 class PageCacheMiddleware:
-    def __init__(self, app: ASGIApp, cache: PageCache, routes: Callable[[], list[Any]] | None = None) -> None:
-        self.app = app
+    def __init__(
+        self, app: ASGIApp | None, cache: PageCache, routes: Callable[[], list[Any]] | None = None, state: Any = None
+    ) -> None:
+        self.app: ASGIApp = app  # type: ignore[assignment]  # None for the instance that only runs answer_cached
+        self.state = state
         self.cache = cache
         self.routes = routes
         self._patterns: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
         self._used: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self.feeds: FeedCache | None = None
+        # (path, path language, raw query, cookie, accept-language) -> (query the page uses, cache key)
+        self._keys: dict[tuple[str, str | None, bytes, bytes | None, bytes | None], tuple[bytes, PageKey]] = {}
 
     def _parameters_of(self, path: str) -> frozenset[str]:
         """The query parameters the GET route of `path` declares, and `lang` (every page chooses its language)."""
@@ -187,23 +205,27 @@ class PageCacheMiddleware:
         kept = [part for part in raw.split("&") if unquote_plus(part.partition("=")[0]) in used]
         return "&".join(kept)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(_SKIP):
-            await self.app(scope, receive, send)
-            return
+    def page_key(self, scope: Scope) -> tuple[Scope, tuple[str, str, str]]:
+        """The scope the page renders from (unused query parameters dropped) and its cache key."""
         query = self.used_query(scope)
         if query != scope.get("query_string", b"").decode("latin-1"):
             scope = dict(scope, query_string=query.encode("latin-1"))  # the page renders from what it uses only
         lang_values = parse_qs(query).get("lang") if "lang=" in query else None
         cookie = _header(scope, b"cookie")
         accept = _header(scope, b"accept-language")
-        path_language = scope.get("path_language")  # /fr/...: web.language_paths stripped the prefix
+        path_language = language_of(scope)  # /fr/...: web.language_paths stripped the prefix
         language = path_language or choose_language(
             lang_values[0] if lang_values else None,
             cookie.decode("latin-1") if cookie else None,
             accept.decode("latin-1") if accept else None,
         )
-        key = (f"/{path_language}{scope['path']}" if path_language else scope["path"], query, language)
+        return scope, (f"/{path_language}{scope['path']}" if path_language else scope["path"], query, language)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(_NOT_PAGES):
+            await self.app(scope, receive, send)
+            return
+        scope, key = self.page_key(scope)
         try:
             version = await self.cache.version()
         except Exception:  # no catalogue_state table yet, database down: serve uncached, let the route report
@@ -219,6 +241,73 @@ class PageCacheMiddleware:
         self.cache.misses += 1
         started = utcnow()
         await self._render(scope, receive, send, key, version, started, head)
+
+    async def answer_cached(self, scope: Scope, send: Send) -> bool:
+        """The hit path for pages and feeds, run by the app before anything else (FastAPI's routing, telemetry check
+        and every middleware: about half the cost of a hit): True when the answer came from a cache. A request that
+        carries a body, or anything unusual, is left to the full stack (False), which answers it the same way."""
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return False
+        path: str = scope["path"]
+        query = scope.get("query_string", b"")
+        if path.startswith(_SKIP) or "\x00" in path or b"\x00" in query or b"%00" in query:
+            return False  # (web.security.RejectNulCharacters answers those)
+        for name, value in scope["headers"]:
+            if (name == b"content-length" and value != b"0") or name == b"transfer-encoding":
+                return False
+        head = scope["method"] == "HEAD"
+        try:
+            version = self.cache.versions.cached()
+            if version is None:
+                version = await self.cache.version()
+            if path.startswith(FEEDS):
+                answer = self._feeds().fast_answer(path, scope["headers"], head, version, headers_for(path))
+                if answer is None:
+                    return False
+                status, headers, body = answer
+            else:
+                page_scope, key = self._remembered_key(strip_language(scope))
+                entry = self.cache.get(key, version)
+                if entry is None:
+                    return False
+                self.cache.hits += 1
+        except Exception:  # the full stack will answer, or report, the same request
+            log.debug("fast path: not answered", exc_info=True)
+            return False
+        if path.startswith(FEEDS):
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+        elif entry is not None:
+            await self._send(send, entry, page_scope, head, b"hit")
+        return True
+
+    def _remembered_key(self, scope: Scope) -> tuple[Scope, tuple[str, str, str]]:
+        """page_key, remembered by path, query and the headers it reads (a poll repeats the same request)."""
+        headers = scope["headers"]
+        cookie = accept = None
+        for name, value in headers:
+            if name == b"cookie":
+                cookie = value
+            elif name == b"accept-language":
+                accept = value
+        raw = scope.get("query_string", b"")
+        memo = (scope["path"], language_of(scope), raw, cookie, accept)
+        found = self._keys.get(memo)
+        if found is None:
+            page_scope, key = self.page_key(scope)
+            if len(self._keys) >= 4096:
+                self._keys.clear()
+            self._keys[memo] = (page_scope.get("query_string", b""), key)
+            return page_scope, key
+        query, key = found
+        return (scope if query == raw else dict(scope, query_string=query)), key
+
+    def _feeds(self) -> FeedCache:
+        if self.feeds is None:
+            from .feeds import feed_cache
+
+            self.feeds = feed_cache(self.state)
+        return self.feeds
 
     async def _render(
         self, scope: Scope, receive: Receive, send: Send, key: tuple[str, str, str], version: int,

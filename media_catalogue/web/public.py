@@ -51,3 +51,5 @@ def install_public_site(app: FastAPI) -> None:
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache, routes=lambda: app.routes)
     # Outside the page cache: /fr/<page> reaches the cache and the routes as <page>, with its language in the scope.
     app.add_middleware(LanguagePaths)
+    # The same hit path, run by web.app.CatalogueApp before FastAPI's own per-request work (pages and feeds).
+    app.state.fast_path = PageCacheMiddleware(None, app.state.page_cache, lambda: app.routes, app.state)

@@ -27,6 +27,11 @@ _SELF_ONLY = _policy("'self'")
 _ANYONE = _policy("*")
 
 
+def headers_for(path: str) -> list[tuple[bytes, bytes]]:
+    """What SecurityHeaders adds to an answer for `path` that sets none of them (for answers made before it)."""
+    return [*_COMMON, (b"content-security-policy", _ANYONE if path.startswith("/embed/") else _SELF_ONLY)]
+
+
 class SecurityHeaders:
     def __init__(self, app: Any) -> None:
         self.app = app

@@ -57,6 +57,46 @@ class _HeaderDeadline:
             timer.cancel()
 
 
+class _OneWrite:
+    """The connection's transport, with the writes made in one step of the event loop sent together (one writev
+    instead of one write for a response's head and another for its body: half the system calls and packets for a
+    small cached answer). Everything else is the transport's own."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(data)
+
+    def writelines(self, chunks: Any) -> None:
+        for chunk in chunks:
+            self.write(chunk)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending and not self._transport.is_closing():
+            self._transport.writelines(pending)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
+    def abort(self) -> None:
+        self._pending = []
+        self._transport.abort()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class H11WithDeadline(_HeaderDeadline, H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -76,7 +116,7 @@ if HttpToolsProtocol is not None:
 
     class HttpToolsWithDeadline(_HeaderDeadline, HttpToolsProtocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
+            super().connection_made(_OneWrite(transport, self.loop))  # type: ignore[arg-type]
             self._arm_header_deadline()
 
         def on_response_complete(self) -> None:
@@ -98,3 +138,22 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
     config = uvicorn.Config(app, http=PROTOCOL, **options)
     config.mc_header_timeout = settings.header_timeout_seconds  # type: ignore[attr-defined]  # read by the protocol
     return config
+
+
+def run(*, host: str, port: int, workers: int, access_log: bool) -> None:
+    """Serve the app (`media-catalogue serve`): uvloop and httptools when installed (uvicorn[standard]), the header
+    deadline above, proxy headers from the load balancer on 127.0.0.1; no `server` banner (one header less on every
+    answer, and nothing to tell a scanner)."""
+    uvicorn.run(
+        "media_catalogue.web.app:app_from_environment",
+        factory=True,
+        http=PROTOCOL,  # uvicorn's HTTP protocol with a deadline for request headers
+        loop="auto",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+        access_log=access_log,
+        server_header=False,
+    )
