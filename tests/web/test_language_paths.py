@@ -63,6 +63,9 @@ def test_the_page_cache_keeps_languages_and_prefixes_apart(client: TestClient) -
         unprefixed = client.get("/shows", headers={"Cookie": "lang=fr"}).text
         assert '<html lang="fr">' in unprefixed and 'href="/shows/match-en"' in unprefixed
         assert 'href="/fr/shows/match-en"' in client.get("/fr/shows").text
+        # same path once the prefix is stripped, same headers: the fast path must still tell them apart
+        assert '<html lang="en">' in client.get("/shows", headers={"Accept-Language": "en"}).text
+        assert '<html lang="fr">' in client.get("/fr/shows", headers={"Accept-Language": "en"}).text
     assert client.get("/fr/shows").headers["x-cache"] == "hit"
 
 
