@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -79,33 +79,39 @@ def record(database: Database, hits: Sequence[Hit]) -> int:
 
 
 def count(session: Session, groups: Iterable[tuple[int, date, str]]) -> int:
-    """Decide the downloads of (episode, day, client) groups from all their committed, countable requests."""
+    """Decide the downloads of (episode, day, client) groups from all their committed, countable requests.
+
+    Reads are by the exact groups (row-value IN on the composite indexes of both tables), never by client key
+    alone: one busy client key (a carrier NAT, a podcast app's server-side fetcher) would otherwise make every
+    batch re-read all of that client's requests of the day, and the writer fall behind under load."""
     wanted = set(groups)
-    keys = sorted({key for _, _, key in wanted})
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
         done = session.execute(
-            select(Download.episode_id, Download.day, Download.client_key).where(Download.client_key.in_(chunk))
+            select(Download.episode_id, Download.day, Download.client_key).where(
+                tuple_(Download.episode_id, Download.day, Download.client_key).in_(chunk)
+            )
         )
         wanted -= {tuple(row) for row in done}
     spans: dict[tuple[int, date, str], list[tuple[int, int]]] = defaultdict(list)
     first: dict[tuple[int, date, str], tuple[int, int, str]] = {}
-    keys = sorted({key for _, _, key in wanted})
-    for start in range(0, len(keys), _CHUNK):
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), _CHUNK):
+        group_of_row = tuple_(DownloadRequest.episode_id, DownloadRequest.day, DownloadRequest.client_key)
         found = session.execute(
             select(
                 DownloadRequest.episode_id, DownloadRequest.day, DownloadRequest.client_key,
                 DownloadRequest.first_byte, DownloadRequest.byte_count, DownloadRequest.needed,
                 DownloadRequest.show_id, DownloadRequest.user_agent,
             )
-            .where(DownloadRequest.client_key.in_(keys[start : start + _CHUNK]), DownloadRequest.excluded.is_(None))
+            .where(group_of_row.in_(ordered[start : start + _CHUNK]), DownloadRequest.excluded.is_(None))
             .order_by(DownloadRequest.at, DownloadRequest.id)
         )  # fmt: skip
         for episode_id, day, key, first_byte, byte_count, needed, show_id, agent in found:
             group = (episode_id, day, key)
-            if group in wanted:
-                spans[group].append((first_byte, byte_count))
-                first.setdefault(group, (needed, show_id, agent))
+            spans[group].append((first_byte, byte_count))
+            first.setdefault(group, (needed, show_id, agent))
     new = []
     for group, delivered in spans.items():
         needed, show_id, agent = first[group]
