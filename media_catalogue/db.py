@@ -45,9 +45,26 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+#: Advisory-lock key held while migrating on PostgreSQL.
+MIGRATION_LOCK = 0x6D632D6D69677261  # "mc-migra"
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; run on every start, a no-op when already there."""
-    command.upgrade(alembic_config(engine), "head")
+    """Bring the schema to the newest revision; run on every start, a no-op when already there.
+
+    On PostgreSQL several hosts may start at once: each waits for an advisory lock first, so one migrates and the
+    others then find the schema current (without it, two would race to create the same tables). SQLite serves one
+    host, and its write lock already serialises the migration transactions."""
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), "head")
+        return
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        try:
+            command.upgrade(alembic_config(engine), "head")
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
 
 
 def ping(session: Session) -> str:

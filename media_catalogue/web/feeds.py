@@ -127,9 +127,8 @@ class FeedCache:
 def _cache(request: Request) -> FeedCache:
     cache: FeedCache | None = getattr(request.app.state, "feed_cache", None)
     if cache is None:
-        settings = request.app.state.settings
-        hub = HubNotifier(settings.websub_hub_url) if settings.websub_hub_url else None
-        cache = FeedCache(request.app.state.database, hub)
+        # No hub here: WebSub pings are sent once for all hosts by web.scheduled (catalogue.feed_changes).
+        cache = FeedCache(request.app.state.database)
         request.app.state.feed_cache = cache
     return cache
 
