@@ -8,6 +8,7 @@ import contextlib
 import io
 import time
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
@@ -129,12 +130,13 @@ class S3Storage(_TempFiles):
         except BotoCoreError as exc:
             raise self._error("read", key, exc) from exc
         etag = head.get("ETag")
+        modified = head.get("LastModified")  # botocore's tzutc: made datetime.UTC, which HTTP date formatting needs
         return StoredObject(
             key=key,
             size=int(head["ContentLength"]),
             etag=etag.strip('"') if etag else None,
             content_type=head.get("ContentType"),
-            last_modified=head.get("LastModified"),
+            last_modified=modified.astimezone(UTC) if modified is not None else None,
         )
 
     def _after_put(self, key: str) -> StoredObject:
