@@ -144,13 +144,30 @@ def hosts(tmp_path: Path, schema_url: str, s3_settings: Settings) -> Iterator[tu
         hub.server.shutdown()
 
 
-def _until(check: Callable[[], bool], limit: float) -> float:
-    """Seconds until `check` held, polling; fails past `limit`."""
-    start = time.monotonic()
-    while not check():
-        assert time.monotonic() - start < limit, f"not seen within {limit} s"
+def _until(check: Callable[[], bool], limit: float, since: float | None = None) -> float:
+    """Seconds from `since` (default: now) to the start of the first poll at which `check` held; fails past `limit`.
+    Measured to the poll's start, not its end: what is measured is how soon a host serves the change, not how long one
+    request takes on a loaded machine."""
+    start = time.monotonic() if since is None else since
+    while True:
+        asked = time.monotonic()
+        if check():
+            return asked - start
+        assert asked - start < limit, f"not seen within {limit} s"
         time.sleep(0.02)
-    return time.monotonic() - start
+
+
+def _first_seen(check: Callable[[], bool], limit: float) -> tuple[datetime, datetime | None]:
+    """The clock time at the start of the first poll at which `check` held, and of the last poll at which it did not."""
+    deadline = time.monotonic() + limit
+    last_miss = None
+    while time.monotonic() < deadline:
+        asked = datetime.now(UTC)
+        if check():
+            return asked, last_miss
+        last_miss = asked
+        time.sleep(0.02)
+    raise AssertionError(f"not seen within {limit} s")
 
 
 def _views(port: int, slug: str) -> dict[str, Callable[[], bytes]]:
@@ -180,6 +197,9 @@ def _draft(port: int, world: StaffWorld, title: str) -> dict:  # type: ignore[ty
 
 def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, int, StaffWorld, Hub]) -> None:
     a, b, world, hub = hosts
+    with world.database.session() as session:
+        runs_before = leases.runs(session, "downloads-housekeeping")
+    started = time.monotonic()
     for view in _views(b, "none").values():  # host B has everything cached before the change
         view()
     assert request(b, "GET", "/api/staff/shows", headers=world.bearer("editor"))[0] == 200  # a token works anywhere
@@ -193,8 +213,7 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
     published = time.monotonic()
     for name, view in _views(b, slug).items():
         needle = b"Zanzibar" if name != "oembed" else b"Zanzibar coherence"
-        _until(lambda v=view, n=needle: n in v(), 1.0)  # type: ignore[misc]
-    assert time.monotonic() - published < 1.0 + 0.5 * len(_views(b, slug))  # each view within 1 s of the publish
+        assert _until(lambda v=view, n=needle: n in v(), 5.0, published) < 1.0, name  # type: ignore[misc]
     _until(lambda: hub.count(FEED) == 1, 3.0)
     time.sleep(1.5)  # both hosts look for changes every second: a second ping would have come by now
     assert hub.count(FEED) == 1, hub.pings
@@ -204,8 +223,9 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
         a, "PATCH", f"{EPISODES}/{slug}", {"title": "Zanzibar edited"}, {**world.bearer("editor"), "If-Match": etag}
     )
     assert status == 200, body
-    for view in _views(b, slug).values():
-        assert _until(lambda v=view: b"Zanzibar edited" in v(), 1.0) < 1.0  # type: ignore[misc]
+    edited = time.monotonic()
+    for name, view in _views(b, slug).items():
+        assert _until(lambda v=view: b"Zanzibar edited" in v(), 5.0, edited) < 1.0, name  # type: ignore[misc]
     _until(lambda: hub.count(FEED) == 2, 3.0)
 
     later = _draft(a, world, "Zanzibar scheduled")
@@ -225,15 +245,16 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
         for name, view in _views(port, later["slug"]).items():
             if name == "oembed":
                 continue
-            _until(lambda v=view: b"Zanzibar scheduled" in v(), 6.0)  # type: ignore[misc]
-            late = (datetime.now(UTC) - at).total_seconds()
-            assert -0.05 < late < 1.0, (name, port, late)
+            seen, last_miss = _first_seen(lambda v=view: b"Zanzibar scheduled" in v(), 8.0)  # type: ignore[misc]
+            assert seen >= at - timedelta(seconds=0.05), (name, port, "shown before its time")
+            assert last_miss is None or last_miss < at + timedelta(seconds=1), (name, port, last_miss - at)
     _until(lambda: hub.count(FEED) == 4, 3.0)  # going live by the clock is announced by one host
     time.sleep(1.5)
     assert hub.count(FEED) == 4, hub.pings
     assert hub.count(f"{BASE}/feeds/match-nl.xml") == 0  # an untouched show is not announced
 
     with world.database.session() as session:
-        runs = leases.runs(session, "downloads-housekeeping")
-    # Each host asks ten times a period (1 s here) for the ~15 s of the test: once per period in all, not per host.
-    assert 1 <= runs <= 25, runs
+        runs = leases.runs(session, "downloads-housekeeping") - runs_before
+    # Each host asks ten times a period (1 s here): the purge ran about once a second in all, not once per host.
+    elapsed = time.monotonic() - started
+    assert elapsed / 2 <= runs <= elapsed + 1, (runs, elapsed)
