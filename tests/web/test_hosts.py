@@ -157,14 +157,25 @@ def _until(check: Callable[[], bool], limit: float, since: float | None = None) 
         time.sleep(0.02)
 
 
+def _settled(hub: Hub) -> int:
+    """The number of pings for the feed once none came for 1.5 s (the hosts look for changes every second)."""
+    count = hub.count(FEED)
+    while True:
+        time.sleep(1.5)
+        if hub.count(FEED) == count:
+            return count
+        count = hub.count(FEED)
+
+
 def _first_seen(check: Callable[[], bool], limit: float) -> tuple[datetime, datetime | None]:
-    """The clock time at the start of the first poll at which `check` held, and of the last poll at which it did not."""
+    """The clock time at the end of the first poll at which `check` held (the server answered it before then), and
+    at the start of the last poll at which it did not (the server answered that one after then)."""
     deadline = time.monotonic() + limit
     last_miss = None
     while time.monotonic() < deadline:
         asked = datetime.now(UTC)
         if check():
-            return asked, last_miss
+            return datetime.now(UTC), last_miss
         last_miss = asked
         time.sleep(0.02)
     raise AssertionError(f"not seen within {limit} s")
@@ -205,6 +216,7 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
     assert request(b, "GET", "/api/staff/shows", headers=world.bearer("editor"))[0] == 200  # a token works anywhere
 
     draft = _draft(a, world, "Zanzibar coherence")
+    pings = _settled(hub)  # creating the draft and uploading its file are changes too, announced in their turn
     slug = draft["slug"]
     status, _h, body = request(
         a, "POST", f"{EPISODES}/{slug}/publish", headers={**world.bearer("editor"), "If-Match": draft["etag"]}
@@ -214,9 +226,9 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
     for name, view in _views(b, slug).items():
         needle = b"Zanzibar" if name != "oembed" else b"Zanzibar coherence"
         assert _until(lambda v=view, n=needle: n in v(), 5.0, published) < 1.0, name  # type: ignore[misc]
-    _until(lambda: hub.count(FEED) == 1, 3.0)
+    _until(lambda: hub.count(FEED) == pings + 1, 3.0)
     time.sleep(1.5)  # both hosts look for changes every second: a second ping would have come by now
-    assert hub.count(FEED) == 1, hub.pings
+    assert hub.count(FEED) == pings + 1, hub.pings
 
     etag = json.loads(request(a, "GET", f"{EPISODES}/{slug}", headers=world.bearer("editor"))[2])["etag"]
     status, _h, body = request(
@@ -226,9 +238,10 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
     edited = time.monotonic()
     for name, view in _views(b, slug).items():
         assert _until(lambda v=view: b"Zanzibar edited" in v(), 5.0, edited) < 1.0, name  # type: ignore[misc]
-    _until(lambda: hub.count(FEED) == 2, 3.0)
+    _until(lambda: hub.count(FEED) == pings + 2, 3.0)
 
     later = _draft(a, world, "Zanzibar scheduled")
+    pings = _settled(hub)
     at = datetime.now(UTC) + timedelta(seconds=3)
     status, _h, body = request(
         a,
@@ -238,7 +251,7 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
         {**world.bearer("editor"), "If-Match": later["etag"]},
     )
     assert status == 200, body
-    _until(lambda: hub.count(FEED) == 3, 3.0)  # the schedule itself is a change (the GUID is reserved)
+    _until(lambda: hub.count(FEED) == pings + 1, 3.0)  # the schedule itself is a change (the GUID is reserved)
     for port in (a, b):
         assert b"Zanzibar scheduled" not in request(port, "GET", "/feeds/match-en.xml")[2]
     for port in (a, b):
@@ -246,11 +259,11 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
             if name == "oembed":
                 continue
             seen, last_miss = _first_seen(lambda v=view: b"Zanzibar scheduled" in v(), 8.0)  # type: ignore[misc]
-            assert seen >= at - timedelta(seconds=0.05), (name, port, "shown before its time")
+            assert seen >= at, (name, port, "shown before its time")
             assert last_miss is None or last_miss < at + timedelta(seconds=1), (name, port, last_miss - at)
-    _until(lambda: hub.count(FEED) == 4, 3.0)  # going live by the clock is announced by one host
+    _until(lambda: hub.count(FEED) == pings + 2, 3.0)  # going live by the clock is announced by one host
     time.sleep(1.5)
-    assert hub.count(FEED) == 4, hub.pings
+    assert hub.count(FEED) == pings + 2, hub.pings
     assert hub.count(f"{BASE}/feeds/match-nl.xml") == 0  # an untouched show is not announced
 
     with world.database.session() as session:
