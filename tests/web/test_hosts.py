@@ -1,6 +1,6 @@
 """Two app hosts: two real uvicorn processes on different ports and data folders, sharing one PostgreSQL schema and one
 bucket of moto's S3 server. A change made through host A is served by host B within a second (feed, page, search,
-oEmbed, API); a scheduled episode appears on both at its time; the WebSub announcement of each change reaches a fake
+oEmbed, API, tokens); a scheduled episode appears on both at its time; the WebSub announcement of each change reaches a fake
 hub once, not once per host; the housekeeping runs once per period for both hosts together."""
 
 from __future__ import annotations
@@ -265,6 +265,14 @@ def test_two_hosts_serve_each_others_changes_within_a_second(hosts: tuple[int, i
     time.sleep(1.5)
     assert hub.count(FEED) == pings + 2, hub.pings
     assert hub.count(f"{BASE}/feeds/match-nl.xml") == 0  # an untouched show is not announced
+
+    # A token made on one host works on the other at once, and once revoked on one is refused by the other at once.
+    status, _h, body = request(b, "POST", "/api/staff/tokens", {"name": "two hosts"}, world.bearer("editor"))
+    assert status == 201, body
+    made = json.loads(body)
+    assert request(a, "GET", "/api/staff/tokens", headers={"Authorization": f"Bearer {made['token']}"})[0] == 200
+    assert request(a, "DELETE", f"/api/staff/tokens/{made['id']}", headers=world.bearer("editor"))[0] == 200
+    assert request(b, "GET", "/api/staff/tokens", headers={"Authorization": f"Bearer {made['token']}"})[0] == 401
 
     with world.database.session() as session:
         runs = leases.runs(session, "downloads-housekeeping") - runs_before
