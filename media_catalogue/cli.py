@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 # Each module registers its own commands; a module not present yet is simply skipped.
-COMMAND_MODULES = ("catalogue", "media", "feeds", "users", "imports", "downloads", "digest", "export")
+COMMAND_MODULES = ("catalogue", "media", "feeds", "users", "imports", "downloads", "digest", "export", "backups")
 
 
 @app.callback()

@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     downloads_retention_days: int = Field(
         30, description="Days raw enclosure request logs are kept before they are aggregated per day and deleted."
     )
+    housekeeping_seconds: float = Field(
+        600,
+        description="Period of the download-log housekeeping (retention purge), done by one host at a time for all.",
+    )
     downloads_flush_seconds: float = Field(
         1.0, description="Longest time a logged enclosure request waits in memory before it is written."
     )

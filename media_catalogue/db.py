@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,9 +48,81 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+_LOCAL: dict[str, threading.Lock] = {}
+_LOCAL_GUARD = threading.Lock()
+_MIGRATING = threading.Lock()  # Alembic's context is process-global: one migration at a time per process
+
+
+def lock_key(name: str) -> int:
+    """The 64-bit PostgreSQL advisory-lock key of a lock name (stable across processes and releases)."""
+    return int.from_bytes(hashlib.sha256(f"media-catalogue:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str, *, wait: bool = False) -> Iterator[bool]:
+    """A lock named `name` shared by every process using this database: yields True while held, False when another
+    process (or thread) holds it and `wait` is False. PostgreSQL: a session-level advisory lock on a connection kept
+    for the block (a killed holder's lock goes with its connection). SQLite: a thread lock, plus an flock on a file
+    beside the database file (one host). catalogue.leases is the API the rest of the code uses."""
+    with _LOCAL_GUARD:
+        local = _LOCAL.setdefault(f"{engine.url}|{name}", threading.Lock())
+    if not local.acquire(blocking=wait):
+        yield False
+        return
+    try:
+        if engine.dialect.name == "postgresql":
+            with _advisory_lock(engine, name, wait) as held:
+                yield held
+        elif engine.url.database and engine.url.database != ":memory:":
+            with _file_lock(Path(f"{engine.url.database}.lock-{name.replace(':', '-')}"), wait) as held:
+                yield held
+        else:
+            yield True
+    finally:
+        local.release()
+
+
+@contextmanager
+def _advisory_lock(engine: Engine, name: str, wait: bool) -> Iterator[bool]:
+    key = lock_key(name)
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        function = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
+        held = connection.execute(text(f"SELECT {function}(:key)"), {"key": key}).scalar() is not False
+        try:
+            yield held
+        finally:
+            if held:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+
+
+@contextmanager
+def _file_lock(path: Path, wait: bool) -> Iterator[bool]:
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; run on every start, a no-op when already there."""
-    command.upgrade(alembic_config(engine), "head")
+    """Bring the schema to the newest revision; run on every start, a no-op when already there.
+
+    Several hosts or workers may start at once: each waits for the "migrate" lock first, so one migrates and the
+    others then find the schema current (without it, two race to create the same tables and one fails to start)."""
+    with _MIGRATING, exclusive(engine, "migrate", wait=True):
+        command.upgrade(alembic_config(engine), "head")
 
 
 def ping(session: Session) -> str:

@@ -20,13 +20,14 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ..text import plain_text
 from . import queries
-from .models import Episode, Person, Project, Show, Video
+from .models import Episode, Person, Project, Show, Video, utcnow
 from .versions import catalogue_version
 
 # Relative weights of the indexed fields (bm25 column weights): a title match counts most, a transcript least.
@@ -134,6 +135,7 @@ class Index:
     def __init__(self, *, use_fts5: bool | None = None) -> None:
         self.use_fts5 = fts5_available() if use_fts5 is None else use_fts5
         self.version: int | None = None
+        self.valid_until: datetime | None = None
         self.docs: list[Document] = []
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
@@ -156,10 +158,15 @@ class Index:
             old.close()
 
     def refresh(self, session: Session) -> None:
+        """Rebuild when the catalogue version moved, or when a scheduled episode went live since the last build
+        (no write marks that: the clock does)."""
         version = catalogue_version(session)
-        if version != self.version or not self.docs:
+        now = utcnow()
+        expired = self.valid_until is not None and now >= self.valid_until
+        if version != self.version or not self.docs or expired:
             self._build(documents(session))
             self.version = version
+            self.valid_until = queries.next_scheduled_time(session, now=now)
 
     def query(self, text: str, limit: int) -> list[Result]:
         words = terms(text)

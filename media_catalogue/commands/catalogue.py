@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from . import state
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..db import Database
+    from ..storage import Storage
 
 
 def _open():  # type: ignore[no-untyped-def]
@@ -33,33 +39,43 @@ def serve(
     """Serve the catalogue over HTTP; on an empty database, load the seeded catalogue first."""
     import os
 
-    from .. import ingest_recovery
-    from ..catalogue.editing import episodes as episode_editing
-    from ..sync import catalogue_is_empty, sync_folder
+    from ..catalogue import leases
 
     with state.errors_as_messages():
         settings, database, storage = _open()
-        # Leftovers of a killed process: temp files, and objects written but never committed.
-        storage.cleanup_temp(older_than_seconds=0)
-        with database.session() as session:
-            removed = ingest_recovery.remove_orphans(session, storage, older_than_seconds=3600)
-        if removed:
-            typer.echo(f"removed {len(removed)} stored objects no catalogue row points to")
-        with database.session() as session:
-            purged = episode_editing.purge_deleted(session, storage)
-        if purged:
-            typer.echo(f"removed the files of {len(purged)} episodes deleted more than 30 days ago")
-        if seed and catalogue_is_empty(database) and settings.content_dir.is_dir():
-            report = sync_folder(database, settings, storage, settings.content_dir)
-            typer.echo(f"seeded the catalogue from {settings.content_dir}: {report.changes} items")
-            for error in report.errors:
-                typer.echo(f"warning: {error.message}", err=True)
+        # One host at a time (catalogue.leases): a second host starting at once finds the catalogue seeded.
+        with leases.lease(database.engine, "start-up", wait=True):
+            _start_up(settings, database, storage, seed=seed)
         database.dispose()
     # Workers rebuild Settings from the environment; make CLI-derived values visible to them.
     os.environ.setdefault("MEDIA_CATALOGUE_DATA_DIR", str(settings.data_dir))
     from ..web.server import run
 
     run(host=host, port=port, workers=workers, access_log=access_log)
+
+
+def _start_up(settings: Settings, database: Database, storage: Storage, *, seed: bool) -> None:
+    from .. import ingest_recovery
+    from ..catalogue.editing import episodes as episode_editing
+    from ..sync import catalogue_is_empty, sync_folder
+
+    # Leftovers of a killed process: temp files, and objects written but never committed. Only old ones: another
+    # host sharing the storage may be writing right now (its upload's parts are young), and this host's own dead
+    # processes' leftovers are settled by their journal when the app starts (ingest_recovery.recover).
+    storage.cleanup_temp(older_than_seconds=3600)
+    with database.session() as session:
+        removed = ingest_recovery.remove_orphans(session, storage, older_than_seconds=3600)
+    if removed:
+        typer.echo(f"removed {len(removed)} stored objects no catalogue row points to")
+    with database.session() as session:
+        purged = episode_editing.purge_deleted(session, storage)
+    if purged:
+        typer.echo(f"removed the files of {len(purged)} episodes deleted more than 30 days ago")
+    if seed and catalogue_is_empty(database) and settings.content_dir.is_dir():
+        report = sync_folder(database, settings, storage, settings.content_dir)
+        typer.echo(f"seeded the catalogue from {settings.content_dir}: {report.changes} items")
+        for error in report.errors:
+            typer.echo(f"warning: {error.message}", err=True)
 
 
 def sync(

@@ -17,7 +17,7 @@ from typing import BinaryIO, Protocol, runtime_checkable
 from urllib.parse import quote
 
 from ..errors import Invalid
-from .journal import Journal, JournalEntry
+from .journal import Journal, JournalEntry, this_host
 
 #: Name prefix of every temp file we create, so that `cleanup_temp` can recognise crash leftovers.
 TEMP_PREFIX = ".mc-tmp-"
@@ -107,13 +107,14 @@ def _make_dirs(path: Path) -> None:
 
 
 def temp_prefix() -> str:
-    """TEMP_PREFIX plus this process's id: a leftover whose process is gone can be removed at once, whatever its age."""
-    return f"{TEMP_PREFIX}{os.getpid()}-"
+    """TEMP_PREFIX plus this process's id and host: a leftover whose process is gone can be removed at once, whatever
+    its age; one from another host (a storage folder shared by several) only once it is old."""
+    return f"{TEMP_PREFIX}{os.getpid()}.{this_host()}-"
 
 
 def _writer_gone(name: str) -> bool:
-    pid = name[len(TEMP_PREFIX) :].split("-", 1)[0]
-    return pid.isdigit() and not JournalEntry("", int(pid), Path(name)).writer_alive
+    pid, _, host = name[len(TEMP_PREFIX) :].split("-", 1)[0].partition(".")
+    return pid.isdigit() and not JournalEntry("", int(pid), Path(name), host).writer_alive
 
 
 class _TempFiles:

@@ -3,8 +3,10 @@ the object is written (or before the row stops pointing to it) and removed once 
 settled. An entry left by a process that died names an object that may be an orphan; start-up recovery deletes such
 an object unless a row points to it, whatever its age (see ingest_recovery.py).
 
-Entries are small files in <data_dir>/journal, one per key, holding the key and the writer's process id, so that
-recovery leaves alone the entries of a process still running (a CLI ingest while the app starts)."""
+Entries are small files in <data_dir>/journal, one per key, holding the key, the writer's process id and its host,
+so that recovery leaves alone the entries of a process still running (a CLI ingest while the app starts), and those
+written by another host when several share one data folder: a process id means nothing on another machine, so only
+the writer's own host settles them."""
 
 from __future__ import annotations
 
@@ -12,8 +14,14 @@ import contextlib
 import hashlib
 import json
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def this_host() -> str:
+    """A short tag of this machine, recorded with journal entries and temp file names."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -21,9 +29,12 @@ class JournalEntry:
     key: str
     pid: int
     path: Path
+    host: str = ""
 
     @property
     def writer_alive(self) -> bool:
+        if self.host and self.host != this_host():
+            return True  # another machine's process: we cannot tell, so its own host's recovery settles it
         if self.pid == os.getpid():
             return True
         try:
@@ -48,7 +59,7 @@ class Journal:
         path = self._path(key)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
         with temp.open("w") as handle:
-            json.dump({"key": key, "pid": os.getpid()}, handle)
+            json.dump({"key": key, "pid": os.getpid(), "host": this_host()}, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -73,7 +84,7 @@ class Journal:
                 continue
             try:
                 body = json.loads(path.read_text())
-                found.append(JournalEntry(str(body["key"]), int(body["pid"]), path))
+                found.append(JournalEntry(str(body["key"]), int(body["pid"]), path, str(body.get("host", ""))))
             except (OSError, ValueError, KeyError, TypeError):
                 path.unlink(missing_ok=True)  # unreadable: its write never finished, so its object was never begun
         return found

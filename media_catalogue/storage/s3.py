@@ -132,13 +132,13 @@ class S3Storage(_TempFiles):
         except BotoCoreError as exc:
             raise self._error("read", key, exc) from exc
         etag = head.get("ETag")
+        modified = head.get("LastModified")  # botocore's tzutc: made datetime.UTC, which HTTP date formatting needs
         return StoredObject(
             key=key,
             size=int(head["ContentLength"]),
             etag=etag.strip('"') if etag else None,
             content_type=head.get("ContentType"),
-            # botocore's tzutc is not datetime.UTC, which email.utils.format_datetime(usegmt=True) insists on
-            last_modified=head["LastModified"].astimezone(UTC) if head.get("LastModified") else None,
+            last_modified=modified.astimezone(UTC) if modified is not None else None,
         )
 
     def _after_put(self, key: str) -> StoredObject:

@@ -121,9 +121,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         database.migrate()
         recover(database, app.state.storage)  # what a killed process left: journal entries, temp files, empty folders
         app.state.downloads.start()
+        app.state.scheduled.start()
         try:
             yield
         finally:
+            app.state.scheduled.stop()
             app.state.downloads.stop()  # a clean shutdown writes every logged request still in memory
             database.dispose()
 
@@ -143,6 +145,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     from .downloads import DownloadLog
 
     app.state.downloads = DownloadLog(settings, database)
+    from .scheduled import ScheduledWork
+
+    app.state.scheduled = ScheduledWork(settings, database)
     install_error_handlers(app)
 
     app.add_middleware(RejectNulCharacters)

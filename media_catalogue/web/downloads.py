@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
+from ..catalogue import leases
 from ..catalogue.downloads import rules, store
 from ..catalogue.models import Episode, MediaFile, Show
 from ..config import Settings
@@ -23,8 +24,8 @@ from .media import parse_range
 
 log = logging.getLogger(__name__)
 Chunk = str | bytes | memoryview
+HOUSEKEEPING = "downloads-housekeeping"  # its lease name (catalogue.leases)
 MAX_PENDING = 200_000  # the database is away for long: keep this many, then drop the oldest (and say so)
-HOUSEKEEPING_SECONDS = 600
 
 
 class DownloadLog:
@@ -45,6 +46,7 @@ class DownloadLog:
         self.salts: dict[tuple[str, date], bytes] = {}
         self.zones: set[str] = set()
         self.thread: threading.Thread | None = None
+        self.housekeeping_seconds = settings.housekeeping_seconds
         self.last_housekeeping = 0.0
 
     # -- the hook ------------------------------------------------------------------------------------------------
@@ -150,12 +152,18 @@ class DownloadLog:
             self.wake.wait(self.flush_seconds)
             self.wake.clear()
             self.flush()
-            if time.monotonic() - self.last_housekeeping > HOUSEKEEPING_SECONDS:
+            # Every host asks at a tenth of the period; the lease (catalogue.leases) lets one of them run it once.
+            if time.monotonic() - self.last_housekeeping > self.housekeeping_seconds / 10:
                 self.last_housekeeping = time.monotonic()
                 try:
-                    store.housekeeping(self.database, self.clock(), self.retention_days, set(self.zones))
+                    leases.run_due(
+                        self.database, "downloads-housekeeping", self.housekeeping_seconds, self.housekeeping
+                    )
                 except Exception:
                     log.exception("download log: housekeeping failed; it will run again")
+
+    def housekeeping(self) -> None:
+        store.housekeeping(self.database, self.clock(), self.retention_days, set(self.zones))
 
 
 def _first_byte(response: Response) -> int:

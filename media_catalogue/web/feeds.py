@@ -203,11 +203,10 @@ def feed_cache(state: Any) -> FeedCache:
     """The app's feed cache (made on first use), sharing the page cache's version reader when there is one."""
     cache: FeedCache | None = getattr(state, "feed_cache", None)
     if cache is None:
-        settings = state.settings
-        hub = HubNotifier(settings.websub_hub_url) if settings.websub_hub_url else None
+        # No hub here: WebSub pings are sent once for all hosts by web.scheduled (catalogue.feed_changes).
         page_cache = getattr(state, "page_cache", None)
         versions = page_cache.versions if page_cache is not None else None
-        cache = FeedCache(state.database, hub, versions=versions, max_age=settings.feed_max_age)
+        cache = FeedCache(state.database, versions=versions, max_age=state.settings.feed_max_age)
         state.feed_cache = cache
     return cache
 
