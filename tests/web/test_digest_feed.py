@@ -48,7 +48,9 @@ def test_the_digest_feed_passes_the_feed_rules_and_parses(seeded: TestClient, la
     assert len(titles) == len(set(e.id for e in parsed.entries)) >= 30
     ucare = [e for e in parsed.entries if e.link.startswith(f"{BASE}/{language}/shows/u-care-")]
     assert len(ucare) == 4  # one per episode, not one per language
-    assert all(e.link.startswith(f"{BASE}/{language}/shows/u-care-{'nl' if language == 'nl' else 'fr'}/") for e in ucare)
+    assert all(
+        e.link.startswith(f"{BASE}/{language}/shows/u-care-{'nl' if language == 'nl' else 'fr'}/") for e in ucare
+    )
     pictured = [e for e in parsed.entries if e.get("media_content")]
     assert len(pictured) >= 15
     for entry in pictured:
