@@ -285,7 +285,7 @@ def build_feed(
     channel = _channel(show, settings, translations, max([show.updated_at or EPOCH, *stamps,
                        *(other.updated_at or EPOCH for other in translations)]))  # fmt: skip
     end = channel.rindex(_CHANNEL_END)
-    return channel[:end] + b"".join(item.xml for item in built) + channel[end:]
+    return b"".join([channel[:end], *(item.xml for item in built), channel[end:]])
 
 
 _CHANNEL_END = b"  </channel>"

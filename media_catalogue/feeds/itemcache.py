@@ -38,20 +38,34 @@ class BuiltItem:
     updated_at: datetime | None  # what it adds to lastBuildDate; None when not listed
 
 
+_EPISODE = ("guid", "slug", "title", "summary", "show_notes", "published_at", "updated_at", "explicit", "episode_type",
+            "number", "season", "artwork_key", "external_enclosure_url", "external_enclosure_length",
+            "external_enclosure_type", "external_duration_ms")  # fmt: skip
+_MEDIA = ("role", "position", "extension", "mime_type", "byte_length", "duration_ms", "bitrate", "height", "title")
+_TRANSCRIPT = ("language", "format", "mime_type")
+_PERSON = ("slug", "name", "image_url")
+
+
+def _values(row: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The attributes, read from the loaded row's dict when there (several times faster than the instrumented
+    attribute), else through it (an expired or deferred attribute is loaded as usual)."""
+    loaded = row.__dict__
+    return tuple(loaded[name] if name in loaded else getattr(row, name) for name in names)
+
+
 def fingerprint(episode: Episode, base_url: str) -> tuple[Any, ...]:
     show = episode.show
     return (
         base_url,
-        episode.guid, episode.slug, episode.title, episode.summary, episode.show_notes, episode.published_at,
-        episode.updated_at, episode.explicit, episode.episode_type, episode.number, episode.season,
-        episode.artwork_key, bool(episode.chapters), episode.external_enclosure_url,
-        episode.external_enclosure_length, episode.external_enclosure_type, episode.external_duration_ms,
-        show.slug, show.explicit, tuple((s.number, s.name) for s in show.seasons),
-        tuple((m.role, m.position, m.extension, m.mime_type, m.byte_length, m.duration_ms, m.bitrate, m.height,
-               m.title) for m in episode.media_files),
-        tuple((t.language, t.format, t.mime_type) for t in episode.transcripts),
-        tuple((c.role, c.position, c.person.slug, c.person.name, c.person.image_url) for c in episode.credits),
-    )  # fmt: skip
+        _values(episode, _EPISODE),
+        bool(episode.chapters),
+        show.slug,
+        show.explicit,
+        tuple((season.number, season.name) for season in show.seasons),
+        tuple(_values(media, _MEDIA) for media in episode.media_files),
+        tuple(_values(transcript, _TRANSCRIPT) for transcript in episode.transcripts),
+        tuple((credit.role, credit.position, _values(credit.person, _PERSON)) for credit in episode.credits),
+    )
 
 
 class ItemCache:
