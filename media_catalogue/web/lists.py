@@ -47,9 +47,7 @@ def _register_index(kind: str) -> None:
 
     @router.api_route(f"/{kind}/page/{{number:int}}", methods=PAGE_METHODS, name=f"{kind}_page_n")
     def numbered(number: int, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-        if number == 1:
-            return page_one_redirect(request, f"/{kind}")
-        return _index(request, session, urls, kind, number)
+        return page_one_redirect(request, f"/{kind}", number) or _index(request, session, urls, kind, number)
 
 
 for _kind in ("shows", "projects", "people"):
@@ -90,9 +88,9 @@ def project_page(
 
 @router.api_route("/projects/{project}/page/{number:int}", methods=PAGE_METHODS)
 def project_page_n(project: str, number: int, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    if number == 1:
-        return page_one_redirect(request, f"/projects/{project}")
-    return _project(request, session, urls, project, number)
+    return page_one_redirect(request, f"/projects/{project}", number) or _project(
+        request, session, urls, project, number
+    )
 
 
 def _person(request: Request, session: SessionDep, urls: UrlsDep, slug: str, number: int) -> Response:
@@ -126,6 +124,4 @@ def person_page(
 
 @router.api_route("/people/{person}/page/{number:int}", methods=PAGE_METHODS)
 def person_page_n(person: str, number: int, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    if number == 1:
-        return page_one_redirect(request, f"/people/{person}")
-    return _person(request, session, urls, person, number)
+    return page_one_redirect(request, f"/people/{person}", number) or _person(request, session, urls, person, number)

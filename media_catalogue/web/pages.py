@@ -132,9 +132,7 @@ def show_page(show: str, request: Request, session: SessionDep, urls: UrlsDep, l
 
 @router.api_route("/shows/{show}/page/{number:int}", methods=PAGE_METHODS)
 def show_page_n(show: str, number: int, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    if number == 1:
-        return page_one_redirect(request, f"/shows/{show}")
-    return _show(request, session, urls, show, number)
+    return page_one_redirect(request, f"/shows/{show}", number) or _show(request, session, urls, show, number)
 
 
 @router.api_route("/shows/{show}/{episode}", methods=PAGE_METHODS)
@@ -191,8 +189,13 @@ def search_page(
 ) -> Response:
     """Results best first, SEARCH_PAGE a page, every one reachable through the pager (it stopped at 50)."""
     query = q.strip()
-    found = search.search(session, query, request.app.state.search_index, limit=SEARCH_LIMIT) if query else []
-    pages = max(1, -(-len(found) // SEARCH_PAGE))
+    total, results = (
+        search.search_page(session, query, request.app.state.search_index, start=(page - 1) * SEARCH_PAGE,
+                           count=SEARCH_PAGE, limit=SEARCH_LIMIT)
+        if query
+        else (0, [])
+    )  # fmt: skip
+    pages = max(1, -(-total // SEARCH_PAGE))
     check_page(page, pages)
     pager = Pager(page, pages, "/search", urlencode({"q": query}), in_query=True)
     return render_page(
@@ -200,8 +203,8 @@ def search_page(
         "search.html",
         cache=False,
         query=query,
-        results=found[(page - 1) * SEARCH_PAGE : page * SEARCH_PAGE],
-        total=len(found),
+        results=results,
+        total=total,
         pager=pager,
         canonical=urls.absolute("/search"),
         nav="search",

@@ -84,7 +84,11 @@ def legacy_redirect(request: Request, base: str, legacy: str | None) -> Redirect
     return RedirectResponse(page_path(base, number) + (f"?{others}" if others else ""), status_code=301)
 
 
-def page_one_redirect(request: Request, base: str) -> RedirectResponse:
-    """`<base>/page/1` is `<base>` itself."""
+def page_one_redirect(request: Request, base: str, number: int) -> RedirectResponse | None:
+    """`<base>/page/1` is `<base>` itself (301); page 0 does not exist (404); None for the pages >= 2."""
+    if number < 1:
+        check_page(number, 1)
+    if number > 1:
+        return None
     query = request.url.query
     return RedirectResponse(base + (f"?{query}" if query else ""), status_code=301)

@@ -62,8 +62,8 @@ def videos_page_n(
     number: int, request: Request, session: SessionDep, urls: UrlsDep, kind: Kind = None, language: Language = None,
     project: Slug = None, person: Slug = None, year: Year = None, series: SeriesName = None,
 ) -> Response:  # fmt: skip
-    if number == 1:
-        return page_one_redirect(request, "/videos")
+    if (first := page_one_redirect(request, "/videos", number)) is not None:
+        return first
     filters = {
         "kind": kind.value if kind else "", "language": language or "", "project": project or "",
         "person": person or "", "year": str(year) if year else "", "series": series or "",
