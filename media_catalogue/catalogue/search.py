@@ -257,7 +257,12 @@ def _search_postgres(session: Session, text: str, limit: int) -> list[Result]:
     from . import search_postgres
 
     words = terms(text)
-    hits = search_postgres.ranked(session, words, limit)
+    return _postgres_results(session, words, search_postgres.ranked(session, words, limit))
+
+
+def _postgres_results(session: Session, words: list[str], hits: list[tuple[str, int, float]]) -> list[Result]:
+    from . import search_postgres
+
     objects = search_postgres.load(session, hits)
     builders: dict[str, Callable[[Any], Document]] = {
         "show": show_document, "episode": episode_document, "video": video_document,
@@ -269,6 +274,21 @@ def _search_postgres(session: Session, text: str, limit: int) -> list[Result]:
             doc = builders[kind](found)
             results.append(Index._result(doc, window_snippet(doc, words), score))
     return results
+
+
+def search_page(
+    session: Session, text: str, index: Index, *, start: int, count: int, limit: int
+) -> tuple[int, list[Result]]:
+    """(number of results up to `limit`, results start..start+count): on PostgreSQL only the page's hits are loaded
+    and given snippets, so a page of a common word's results costs the same as a rare one's."""
+    if backend(session) == "postgresql":
+        from . import search_postgres
+
+        words = terms(text)
+        hits = search_postgres.ranked(session, words, limit)
+        return len(hits), _postgres_results(session, words, hits[start : start + count])
+    found = search(session, text, index, limit=limit)
+    return len(found), found[start : start + count]
 
 
 def search(session: Session, text: str, index: Index, *, limit: int = 50) -> list[Result]:

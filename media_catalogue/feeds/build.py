@@ -26,6 +26,7 @@ from ..config import Settings
 from ..text import render_markdown, xml_safe
 from ..urls import UrlPlan
 from .descriptions import cdata, character_references, description_html, paragraph
+from .itemcache import ITEMS, BuiltItem, ItemCache, fingerprint
 from .itunes import AppleEntryExtension, AppleExtension
 from .links import AtomLinksEntryExtension, AtomLinksExtension
 from .podcast_ns import PodcastIndexEntryExtension, PodcastIndexExtension
@@ -206,12 +207,17 @@ def episode_item(episode: Episode, urls: UrlPlan) -> Item | None:
     )
 
 
-def feed_items(episodes: Iterable[Episode], urls: UrlPlan, *, now: datetime | None = None) -> list[Item]:
-    """Live, listable episodes as items, newest first (ties broken by id, like the queries)."""
+def live_in_order(episodes: Iterable[Episode], now: datetime | None = None) -> list[Episode]:
+    """Live episodes newest first (ties broken by id, like the queries)."""
     now = now or utcnow()
     live = [e for e in episodes if e.is_live(now)]
     live.sort(key=lambda e: (e.published_at, e.id or 0), reverse=True)
-    return [item for item in (episode_item(e, urls) for e in live) if item is not None]
+    return live
+
+
+def feed_items(episodes: Iterable[Episode], urls: UrlPlan, *, now: datetime | None = None) -> list[Item]:
+    """Live, listable episodes as items, newest first (ties broken by id, like the queries)."""
+    return [item for item in (episode_item(e, urls) for e in live_in_order(episodes, now)) if item is not None]
 
 
 def new_feed(settings: Settings) -> tuple[FeedGenerator, UrlPlan]:
@@ -278,11 +284,64 @@ def build_feed(
     *,
     translations: Sequence[Show] = (),
     now: datetime | None = None,
+    cache: ItemCache | None = ITEMS,
 ) -> bytes:
     """The RSS feed of one show: its live episodes newest first. `translations` are the same series in other
-    languages (linked with atom:link rel=alternate hreflang)."""
+    languages (linked with atom:link rel=alternate hreflang). Items come from `cache` when their episode has not
+    changed (feeds.itemcache); the bytes are the same with or without it."""
+    urls = UrlPlan(settings)
+    built = _built_items(live_in_order(episodes, now), urls, settings, cache if cache is not None else ItemCache(0))
+    stamps = [item.updated_at for item in built if item.updated_at is not None]
+    channel = _channel(show, settings, translations, max([show.updated_at or EPOCH, *stamps,
+                       *(other.updated_at or EPOCH for other in translations)]))  # fmt: skip
+    end = channel.rindex(_CHANNEL_END)
+    return b"".join([channel[:end], *(item.xml for item in built), channel[end:]])
+
+
+_CHANNEL_END = b"  </channel>"
+_ITEM_START = b"    <item>\n"
+
+
+def _built_items(live: list[Episode], urls: UrlPlan, settings: Settings, cache: ItemCache) -> list[BuiltItem]:
+    """Each live episode's serialized item, from the cache or, for the ones missing, serialized in one pass."""
+    keys = [fingerprint(episode, urls.base) for episode in live]
+    found: list[BuiltItem | None] = [cache.get(e.id, key) for e, key in zip(live, keys, strict=True)]
+    missing = [n for n, item in enumerate(found) if item is None]
+    items = {n: episode_item(live[n], urls) for n in missing}
+    listed = [n for n in missing if items[n] is not None]
+    serialized = dict(zip(listed, _serialize([items[n] for n in listed], settings), strict=True))  # type: ignore[misc]
+    for n in missing:
+        item = items[n]
+        built = BuiltItem(serialized[n], item.updated_at) if item is not None else BuiltItem(b"", None)
+        cache.put(live[n].id, keys[n], built)
+        found[n] = built
+    return [item for item in found if item is not None]
+
+
+def _serialize(items: Sequence[Item], settings: Settings) -> list[bytes]:
+    """The `<item>` elements exactly as a feed with them writes them: written in one document, cut at the item
+    boundaries (an item's own text never holds a line that is exactly "    <item>": its HTML is in CDATA and
+    sanitized, other text escaped); one document per item if the cut does not give one piece per item."""
+    if not items:
+        return []
+    fg, _ = new_feed(settings)
+    fg.title("items")
+    fg.link(href="https://example.invalid/", rel="alternate")
+    fg.description("items")
+    add_items(fg, items)
+    document = character_references(bytes(fg.rss_str(pretty=True)))
+    start, end = document.find(_ITEM_START), document.rindex(_CHANNEL_END)
+    pieces = [_ITEM_START + piece for piece in document[start:end].split(_ITEM_START)[1:]]
+    if start >= 0 and len(pieces) == len(items):
+        return pieces
+    if len(items) == 1:
+        raise RuntimeError("a feed item could not be cut out of its document")
+    return [piece for item in items for piece in _serialize([item], settings)]
+
+
+def _channel(show: Show, settings: Settings, translations: Sequence[Show], last: datetime) -> bytes:
+    """The feed of the show without its items (they go before `</channel>`)."""
     fg, urls = new_feed(settings)
-    items = feed_items(episodes, urls, now=now)
     feed_url = urls.feed(show.slug)
     title = xml_safe(show.title).strip() or show.slug
     fg.title(title)
@@ -293,7 +352,7 @@ def build_feed(
     fg.language(show.language)
     if show.copyright:
         fg.copyright(xml_safe(show.copyright))
-    fg.lastBuildDate(last_build([show, *translations], items))
+    fg.lastBuildDate(last)
     artwork = urls.artwork(show.artwork_key) if show.artwork_key else None
     if artwork:
         fg.image(url=artwork, title=title, link=urls.show(show.slug))
@@ -333,5 +392,4 @@ def build_feed(
             rel="alternate", href=urls.feed(other.slug), type="application/rss+xml", hreflang=other.language,
             title=xml_safe(other.title),
         )  # fmt: skip
-    add_items(fg, items)
     return character_references(bytes(fg.rss_str(pretty=True)))

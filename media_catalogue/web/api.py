@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from ..catalogue import queries
 from ..catalogue.models import Credit, Episode, Show, Video, VideoKind
 from ..catalogue.providers import ProviderVideo
+from ..catalogue.queries import paging
 from ..text import render_markdown
 from ..urls import UrlPlan
 from .deps import SessionDep, UrlsDep
@@ -133,17 +134,32 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Page number, fr
 PerPage = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
 
 
-@router.get("/shows", response_model=list[ShowOut], summary="All shows")
-def list_shows(session: SessionDep, urls: UrlsDep) -> list[ShowOut]:
-    shows = queries.list_shows(session)
-    groups: dict[str, list[Show]] = {}
-    for show in shows:
-        if show.translation_group:
-            groups.setdefault(show.translation_group, []).append(show)
-    return [
-        show_out(show, urls, [t for t in groups.get(show.translation_group or "", []) if t.id != show.id])
-        for show in shows
-    ]
+def page_links(response: Response, request: Request, page: int, pages: int, total: int) -> None:
+    """RFC 8288 Link header (first, prev, next, last) and X-Total-Count: a client walks every page without
+    guessing, and no page is larger than per_page."""
+
+    def link(number: int, rel: str) -> str:
+        return f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
+
+    links = [link(1, "first")]
+    if page > 1:
+        links.append(link(min(page - 1, pages), "prev"))
+    if page < pages:
+        links.append(link(page + 1, "next"))
+    links.append(link(pages, "last"))
+    response.headers["Link"] = ", ".join(links)
+    response.headers["X-Total-Count"] = str(total)
+
+
+@router.get("/shows", response_model=list[ShowOut], summary="Shows, a page at a time (Link header: next page)")
+def list_shows(
+    request: Request, response: Response, session: SessionDep, urls: UrlsDep, page: PageNumber = 1,
+    per_page: Annotated[int, Query(ge=1, le=200, description="Shows per page.")] = 100,
+) -> list[ShowOut]:  # fmt: skip
+    found = paging.shows(session, page, per_page)
+    page_links(response, request, page, found.pages, found.total)
+    groups = queries.show_translations_of(session, found.items)
+    return [show_out(show, urls, groups.get(show.id, [])) for show in found.items]
 
 
 @router.get("/shows/{show}", response_model=ShowOut, summary="One show")
@@ -154,11 +170,18 @@ def get_show(show: str, session: SessionDep, urls: UrlsDep) -> ShowOut:
 
 @router.get("/shows/{show}/episodes", response_model=Paginated[EpisodeOut], summary="A show's published episodes")
 def list_episodes(
-    show: str, session: SessionDep, urls: UrlsDep, page: PageNumber = 1, per_page: PerPage = 50
+    show: str,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    urls: UrlsDep,
+    page: PageNumber = 1,
+    per_page: PerPage = 50,
 ) -> Paginated[EpisodeOut]:
     found = queries.get_show(session, show)
     total = queries.count_live_episodes(session, show=found)
     items = queries.live_episodes(session, show=found, limit=per_page, offset=(page - 1) * per_page)
+    page_links(response, request, page, max(1, -(-total // per_page)), total)
     return Paginated[EpisodeOut](
         items=[episode_out(e, urls) for e in items],
         total=total,
@@ -176,6 +199,8 @@ def get_episode(show: str, episode: str, session: SessionDep, urls: UrlsDep) -> 
 
 @router.get("/videos", response_model=Paginated[VideoOut], summary="Videos, filterable")
 def list_videos(
+    request: Request,
+    response: Response,
     session: SessionDep,
     urls: UrlsDep,
     project: str | None = None,
@@ -198,6 +223,7 @@ def list_videos(
         page=page,
         per_page=per_page,
     )
+    page_links(response, request, page, result.pages, result.total)
     return Paginated[VideoOut](
         items=[video_out(v, urls) for v in result.items],
         total=result.total,

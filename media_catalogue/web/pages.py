@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from ..catalogue import queries, search
 from ..catalogue.models import Episode, Show, Transcript
-from ..catalogue.queries import listings
+from ..catalogue.queries import listings, paging
 from ..storage import Storage
 from ..text import plain_text
+from ..urls import UrlPlan
 from .deps import SessionDep, StorageDep, UrlsDep
 from .metadata import (
     alternates,
@@ -25,9 +26,9 @@ from .metadata import (
     episode_artwork,
     episode_ld,
     episode_source,
-    person_ld,
     show_ld,
 )
+from .paging import SHOW_EPISODES, LegacyPage, Pager, check_page, legacy_redirect, page_one_redirect
 from .templating import render_page, request_language
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ router = APIRouter(include_in_schema=False)
 PAGE_METHODS = ["GET", "HEAD"]
 SEARCH_PAGE = 20  # results a page
 SEARCH_LIMIT = 1000  # results ranked at most
+HOME_SHOWS = 24  # shows (and projects) on the home page; the rest are on /shows and /projects
 
 
 def find_episode(session: Session, show_slug: str, episode_slug: str) -> tuple[Show, Episode]:
@@ -78,15 +80,16 @@ def transcript_view(storage: Storage, transcript: Transcript, url: str) -> Trans
 
 @router.api_route("/", methods=PAGE_METHODS)
 def home(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    shows = queries.list_shows(session)
+    shows = paging.shows(session, 1, HOME_SHOWS)
     return render_page(
         request,
         "home.html",
-        shows=shows,
-        counts=listings.episode_counts(session),
+        shows=shows.items,
+        more_shows=shows.pages > 1,
+        counts=listings.episode_counts(session, [show.id for show in shows.items]),
         episodes=queries.live_episodes(session, limit=10),
         videos=listings.latest_videos(session, 6),
-        projects=queries.list_projects(session),
+        projects=paging.projects(session, 1, HOME_SHOWS).items,
         canonical=urls.home(),
         nav="home",
         json_ld=[{"@context": "https://schema.org", "@type": "WebSite", "name": "IOM Belgium and Luxembourg podcasts",
@@ -95,35 +98,41 @@ def home(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
     )  # fmt: skip
 
 
-@router.api_route("/shows", methods=PAGE_METHODS)
-def shows_page(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    """Every show with its artwork, language and number of episodes (the "Shows" of the navigation)."""
-    return render_page(
-        request, "shows.html", shows=queries.list_shows(session), counts=listings.episode_counts(session),
-        canonical=urls.absolute("/shows"), nav="shows",
-    )  # fmt: skip
-
-
-@router.api_route("/shows/{show}", methods=PAGE_METHODS)
-def show_page(show: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    found = queries.get_show(session, show)
+def _show(request: Request, session: Session, urls: UrlPlan, slug: str, number: int) -> Response:
+    found = queries.get_show(session, slug)
     translations = queries.show_translations(session, found)
-    episodes = queries.live_episodes(session, show=found)
+    episodes = paging.episodes(session, number, SHOW_EPISODES, show=found)
+    check_page(number, episodes.pages)
     url = urls.show(found.slug)
+    pager = Pager(number, episodes.pages, f"/shows/{found.slug}")
     return render_page(
         request,
         "show.html",
         show=found,
-        episodes=episodes,
+        episodes=episodes.items,
+        episode_total=episodes.total,
         translations=translations,
         hosts=found.credits,
-        canonical=url,
-        alternates=alternates(found.language, url, [(t.language, urls.show(t.slug)) for t in translations]),
+        pager=pager,
+        canonical=urls.absolute(pager.url(number)),
+        alternates=alternates(found.language, url, [(t.language, urls.show(t.slug)) for t in translations])
+        if number == 1
+        else [],
         description=plain_text(found.subtitle or found.description, limit=200),
         og_image=artwork_url(urls, found.artwork_key),
         json_ld=[show_ld(found, urls)],
         nav="shows",
     )
+
+
+@router.api_route("/shows/{show}", methods=PAGE_METHODS)
+def show_page(show: str, request: Request, session: SessionDep, urls: UrlsDep, legacy: LegacyPage = None) -> Response:
+    return legacy_redirect(request, f"/shows/{show}", legacy) or _show(request, session, urls, show, 1)
+
+
+@router.api_route("/shows/{show}/page/{number:int}", methods=PAGE_METHODS)
+def show_page_n(show: str, number: int, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
+    return page_one_redirect(request, f"/shows/{show}", number) or _show(request, session, urls, show, number)
 
 
 @router.api_route("/shows/{show}/{episode}", methods=PAGE_METHODS)
@@ -170,56 +179,6 @@ def episode_page(
     )
 
 
-@router.api_route("/projects", methods=PAGE_METHODS)
-def projects_page(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    return render_page(
-        request, "projects.html", projects=queries.list_projects(session), canonical=urls.absolute("/projects"),
-        nav="projects",
-    )  # fmt: skip
-
-
-@router.api_route("/projects/{project}", methods=PAGE_METHODS)
-def project_page(project: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    found = queries.get_project(session, project)
-    return render_page(
-        request,
-        "project.html",
-        project=found,
-        shows=listings.project_shows(session, found),
-        episodes=queries.live_episodes(session, project=found),
-        videos=listings.project_videos(session, found),
-        canonical=urls.project(found.slug),
-        description=plain_text(found.description, limit=200),
-        json_ld=[{"@context": "https://schema.org", "@type": "Project", "name": found.name,
-                  "url": urls.project(found.slug), "description": plain_text(found.description, limit=500)}],
-        nav="projects",
-    )  # fmt: skip
-
-
-@router.api_route("/people", methods=PAGE_METHODS)
-def people_page(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    return render_page(
-        request, "people.html", people=listings.people_with_appearances(session), canonical=urls.absolute("/people"),
-        nav="people",
-    )  # fmt: skip
-
-
-@router.api_route("/people/{person}", methods=PAGE_METHODS)
-def person_page(person: str, request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    found = queries.get_person(session, person)
-    return render_page(
-        request,
-        "person.html",
-        person=found,
-        appearances=listings.appearances(session, found),
-        canonical=urls.person(found.slug),
-        description=found.affiliation or plain_text(found.bio, limit=200),
-        og_type="profile",
-        json_ld=[person_ld(found, urls)],
-        nav="people",
-    )
-
-
 @router.api_route("/search", methods=PAGE_METHODS)
 def search_page(
     request: Request,
@@ -230,24 +189,23 @@ def search_page(
 ) -> Response:
     """Results best first, SEARCH_PAGE a page, every one reachable through the pager (it stopped at 50)."""
     query = q.strip()
-    found = search.search(session, query, request.app.state.search_index, limit=SEARCH_LIMIT) if query else []
-    pages = max(1, -(-len(found) // SEARCH_PAGE))
-    page = min(page, pages)
-
-    def page_url(number: int) -> str:
-        return "/search?" + urlencode({"q": query, **({"page": number} if number > 1 else {})})
-
+    total, results = (
+        search.search_page(session, query, request.app.state.search_index, start=(page - 1) * SEARCH_PAGE,
+                           count=SEARCH_PAGE, limit=SEARCH_LIMIT)
+        if query
+        else (0, [])
+    )  # fmt: skip
+    pages = max(1, -(-total // SEARCH_PAGE))
+    check_page(page, pages)
+    pager = Pager(page, pages, "/search", urlencode({"q": query}), in_query=True)
     return render_page(
         request,
         "search.html",
         cache=False,
         query=query,
-        results=found[(page - 1) * SEARCH_PAGE : page * SEARCH_PAGE],
-        total=len(found),
-        page=page,
-        pages=pages,
-        prev_url=page_url(page - 1) if page > 1 else None,
-        next_url=page_url(page + 1) if page < pages else None,
+        results=results,
+        total=total,
+        pager=pager,
         canonical=urls.absolute("/search"),
         nav="search",
         robots="noindex",

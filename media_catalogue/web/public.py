@@ -29,6 +29,7 @@ class _Static(StaticFiles):
 
 def install_public_site(app: FastAPI) -> None:
     from .embed import router as embed_router
+    from .lists import router as lists_router
     from .media import router as media_router
     from .oembed import router as oembed_router
     from .pages import router as pages_router
@@ -39,6 +40,7 @@ def install_public_site(app: FastAPI) -> None:
     app.state.render_error = render_error
     app.state.search_index = Index()
     app.state.page_cache = PageCache(app.state.database)
+    app.include_router(lists_router)  # first: /shows/page/N before the pages' /shows/{show}/{episode}
     app.include_router(pages_router)
     app.include_router(videos_router)
     app.include_router(embed_router)

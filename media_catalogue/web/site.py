@@ -1,51 +1,88 @@
-"""Site-wide files for crawlers: sitemap.xml (every public page, with hreflang alternates between language
-versions) and robots.txt."""
+"""Site-wide files for crawlers: the sitemap index at /sitemap.xml, its bounded child sitemaps under /sitemaps/
+(SITEMAP_SIZE addresses each, path-based so a static host serves them as files; entries in id order so an entry
+keeps its file as the catalogue grows; hreflang alternates between language versions) and robots.txt."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 
-from ..catalogue import queries
-from ..catalogue.queries import listings
+from ..catalogue.queries import paging
+from ..urls import UrlPlan
 from .deps import SessionDep, UrlsDep
+from .paging import check_page, pages_of
 
 router = APIRouter(include_in_schema=False)
+SITEMAP_SIZE = 1000  # addresses per child sitemap (the protocol allows 50,000; smaller files render in bounded time)
+KINDS = ("shows", "episodes", "videos", "projects", "people")
+STATIC_PATHS = ("/", "/shows", "/videos", "/projects", "/people")
+HEADERS = {"Cache-Control": "public, max-age=3600", "x-page-cache": "1"}
+Entry = tuple[str, str | None, list[tuple[str, str]]]
+
+
+def _xml(lines: list[str]) -> Response:
+    return Response("\n".join(lines) + "\n", media_type="application/xml", headers=HEADERS)
 
 
 @router.api_route("/sitemap.xml", methods=["GET", "HEAD"])
-def sitemap(session: SessionDep, urls: UrlsDep) -> Response:
-    entries: list[tuple[str, str | None, list[tuple[str, str]]]] = []
-    for path in ("/", "/shows", "/videos", "/projects", "/people"):
-        entries.append((urls.absolute(path), None, []))
-    shows = queries.list_shows(session)
-    show_groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for show in shows:
-        if show.translation_group:
-            show_groups[show.translation_group].append((show.language, urls.show(show.slug)))
-    for show in shows:
-        alternates = show_groups.get(show.translation_group or "", [])
-        entries.append((urls.show(show.slug), show.updated_at.date().isoformat(), alternates))
-    episodes = queries.live_episodes(session)
-    episode_groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for episode in episodes:
-        if episode.translation_group:
-            url = urls.episode(episode.show.slug, episode.slug)
-            episode_groups[episode.translation_group].append((episode.show.language, url))
-    for episode in episodes:
-        alternates = episode_groups.get(episode.translation_group or "", [])
-        entries.append(
-            (urls.episode(episode.show.slug, episode.slug), episode.updated_at.date().isoformat(), alternates)
-        )
-    for video in listings.published_videos(session):
-        entries.append((urls.video(video.slug), video.updated_at.date().isoformat(), []))
-    for project in queries.list_projects(session):
-        entries.append((urls.project(project.slug), None, []))
-    for person in listings.people_with_appearances(session):
-        entries.append((urls.person(person.slug), None, []))
+def sitemap_index(session: SessionDep, urls: UrlsDep) -> Response:
+    """The index: the fixed pages' sitemap, then every child of every kind (one count query per kind)."""
+    children = [urls.absolute("/sitemaps/pages.xml")]
+    for kind in KINDS:
+        total = paging.sitemap_slice(session, kind, 1, 1).total
+        children += [urls.absolute(f"/sitemaps/{kind}-{n}.xml") for n in range(1, pages_of(total, SITEMAP_SIZE) + 1)]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [f"<sitemap><loc>{escape(loc)}</loc></sitemap>" for loc in children]
+    lines.append("</sitemapindex>")
+    return _xml(lines)
+
+
+@router.api_route("/sitemaps/pages.xml", methods=["GET", "HEAD"])
+def sitemap_pages(urls: UrlsDep) -> Response:
+    return _urlset([(urls.absolute(path), None, []) for path in STATIC_PATHS])
+
+
+@router.api_route("/sitemaps/{kind}-{number:int}.xml", methods=["GET", "HEAD"])
+def sitemap_child(kind: str, number: int, session: SessionDep, urls: UrlsDep) -> Response:
+    if kind not in KINDS:
+        check_page(0, 0)  # 404
+    found = paging.sitemap_slice(session, kind, max(number, 1), SITEMAP_SIZE)
+    check_page(number, found.pages)
+    if number > 1 and not found.items:
+        check_page(0, 0)
+    return _urlset(_entries(session, urls, kind, found.items))
+
+
+def _entries(session: SessionDep, urls: UrlPlan, kind: str, rows: Any) -> list[Entry]:
+    if kind == "projects":
+        return [(urls.project(row.slug), None, []) for row in rows]
+    if kind == "people":
+        return [(urls.person(row.slug), None, []) for row in rows]
+    if kind == "videos":
+        return [(urls.video(row.slug), row.updated_at.date().isoformat(), []) for row in rows]
+    groups = paging.translation_siblings(
+        session, kind, {row.translation_group for row in rows if row.translation_group}
+    )
+
+    def address(show_slug: str, slug: str) -> str:
+        return urls.episode(show_slug, slug) if slug else urls.show(show_slug)
+
+    entries: list[Entry] = []
+    for row in rows:
+        siblings = groups.get(row.translation_group or "", [])
+        alternates = [(language, address(show_slug, slug)) for language, show_slug, slug in siblings]
+        loc = urls.show(row.slug) if kind == "shows" else urls.episode(row.show.slug, row.slug)
+        entries.append((loc, row.updated_at.date().isoformat(), alternates))
+    return entries
+
+
+def _urlset(entries: list[Entry]) -> Response:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
@@ -59,11 +96,7 @@ def sitemap(session: SessionDep, urls: UrlsDep) -> Response:
                 lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(language)} href={quoteattr(href)}/>')
         lines.append("</url>")
     lines.append("</urlset>")
-    return Response(
-        "\n".join(lines) + "\n",
-        media_type="application/xml",
-        headers={"Cache-Control": "public, max-age=3600", "x-page-cache": "1"},
-    )
+    return _xml(lines)
 
 
 @router.api_route("/robots.txt", methods=["GET", "HEAD"])

@@ -13,14 +13,17 @@ from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from ..catalogue import queries
 from ..catalogue.models import VideoKind
 from ..catalogue.queries import videos as video_listings
 from ..text import plain_text
+from ..urls import UrlPlan
 from .deps import SessionDep, UrlsDep
 from .metadata import provider_video, video_ld
 from .pages import PAGE_METHODS
+from .paging import LegacyPage, Pager, check_page, legacy_redirect, page_one_redirect
 from .templating import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -35,32 +38,49 @@ VIDEO_PAGE_CSP = (
 )
 
 
+Kind = Annotated[VideoKind | None, Query()]
+Language = Annotated[str | None, Query(max_length=20)]
+Slug = Annotated[str | None, Query(max_length=120)]
+Year = Annotated[int | None, Query(ge=1900, le=2100)]
+SeriesName = Annotated[str | None, Query(max_length=200)]
+
+
 @router.api_route("/videos", methods=PAGE_METHODS)
 def videos_page(
-    request: Request,
-    session: SessionDep,
-    urls: UrlsDep,
-    kind: Annotated[VideoKind | None, Query()] = None,
-    language: Annotated[str | None, Query(max_length=20)] = None,
-    project: Annotated[str | None, Query(max_length=120)] = None,
-    person: Annotated[str | None, Query(max_length=120)] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    series: Annotated[str | None, Query(max_length=200)] = None,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-) -> Response:
+    request: Request, session: SessionDep, urls: UrlsDep, kind: Kind = None, language: Language = None,
+    project: Slug = None, person: Slug = None, year: Year = None, series: SeriesName = None, legacy: LegacyPage = None,
+) -> Response:  # fmt: skip
     filters = {
         "kind": kind.value if kind else "", "language": language or "", "project": project or "",
         "person": person or "", "year": str(year) if year else "", "series": series or "",
     }  # fmt: skip
+    return legacy_redirect(request, "/videos", legacy) or _videos(request, session, urls, filters, 1)
+
+
+@router.api_route("/videos/page/{number:int}", methods=PAGE_METHODS)
+def videos_page_n(
+    number: int, request: Request, session: SessionDep, urls: UrlsDep, kind: Kind = None, language: Language = None,
+    project: Slug = None, person: Slug = None, year: Year = None, series: SeriesName = None,
+) -> Response:  # fmt: skip
+    if (first := page_one_redirect(request, "/videos", number)) is not None:
+        return first
+    filters = {
+        "kind": kind.value if kind else "", "language": language or "", "project": project or "",
+        "person": person or "", "year": str(year) if year else "", "series": series or "",
+    }  # fmt: skip
+    return _videos(request, session, urls, filters, number)
+
+
+def _videos(request: Request, session: Session, urls: UrlPlan, filters: dict[str, str], page: int) -> Response:
     result = queries.list_videos(
-        session, kind=filters["kind"] or None, language=filters["language"] or None, project=project or None,
-        person=person or None, year=year, series=series or None, page=page, per_page=PER_PAGE,
+        session, kind=filters["kind"] or None, language=filters["language"] or None,
+        project=filters["project"] or None, person=filters["person"] or None,
+        year=int(filters["year"]) if filters["year"] else None, series=filters["series"] or None, page=page,
+        per_page=PER_PAGE,
     )  # fmt: skip
+    check_page(page, result.pages)
     query = [(name, value) for name, value in filters.items() if value]
-
-    def page_url(number: int) -> str:
-        return "/videos?" + urlencode([*query, ("page", str(number))])
-
+    pager = Pager(page, result.pages, "/videos", urlencode(query))
     facets = video_listings.facets(session)
     return render_page(
         request,
@@ -78,10 +98,9 @@ def videos_page(
         people=facets.people,
         years=facets.years,
         video_languages=facets.languages,
-        all_series=[] if query else video_listings.all_series(session),
-        prev_url=page_url(page - 1) if page > 1 else None,
-        next_url=page_url(page + 1) if page < result.pages else None,
-        canonical=urls.absolute("/videos"),
+        all_series=[] if query or page > 1 else video_listings.all_series(session),
+        pager=pager,
+        canonical=urls.absolute(pager.url(page)),
         nav="videos",
     )
 

@@ -87,7 +87,7 @@ def test_search_pages_through_every_result(database: Database, settings: Setting
             links = page.xpath("//ul[@class='items']//h3/a/@href")
             assert 0 < len(links) <= 20
             seen += links
-            following = page.xpath("//nav[@class='pager']/a[@rel='next']/@href")
+            following = page.xpath("//nav[@class='pager']//a[@rel='next']/@href")
             url = following[0] if following else None
         assert "Page 4 of 4" in page.text_content()
     assert len(seen) == len(set(seen)) == 61

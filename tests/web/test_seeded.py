@@ -33,9 +33,14 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 
 
 def sitemap_paths(client: TestClient) -> list[str]:
-    root = etree.fromstring(client.get("/sitemap.xml").content)
-    locations = root.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
-    return [loc.removeprefix(BASE) for loc in locations]
+    """Every address of every child sitemap of the sitemap index."""
+    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = etree.fromstring(client.get("/sitemap.xml").content)
+    paths: list[str] = []
+    for child in index.xpath("//s:sitemap/s:loc/text()", namespaces=namespaces):
+        root = etree.fromstring(client.get(child.removeprefix(BASE)).content)
+        paths += [loc.removeprefix(BASE) for loc in root.xpath("//s:url/s:loc/text()", namespaces=namespaces)]
+    return paths
 
 
 def test_every_seeded_page_answers_in_three_languages(seeded: TestClient) -> None:

@@ -162,6 +162,20 @@ def show_translations(session: Session, show: Show) -> list[Show]:
     )
 
 
+def show_translations_of(session: Session, shows: Sequence[Show]) -> dict[int, list[Show]]:
+    """The other-language versions of each of the given shows, by show id, in one query."""
+    groups = {show.translation_group for show in shows if show.translation_group}
+    if not groups:
+        return {}
+    members = session.scalars(
+        select(Show).where(Show.translation_group.in_(groups)).order_by(Show.language, Show.id)
+    ).all()
+    return {
+        show.id: [m for m in members if m.translation_group == show.translation_group and m.id != show.id]
+        for show in shows
+    }
+
+
 def get_episode(session: Session, show: Show, slug: str, *, include_unpublished: bool = False) -> Episode:
     """The episode as the public may see it: 404 if unknown or not yet out, 410 once unpublished or deleted."""
     episode = session.scalar(

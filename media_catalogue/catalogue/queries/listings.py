@@ -73,11 +73,13 @@ def latest_videos(session: Session, limit: int = 6) -> list[Video]:
     return list(queries.list_videos(session, per_page=limit).items)
 
 
-def episode_counts(session: Session) -> dict[int, int]:
-    """Live episodes per show id, in one query."""
+def episode_counts(session: Session, show_ids: list[int] | None = None) -> dict[int, int]:
+    """Live episodes per show id (of the given shows only, when given), in one query."""
     from sqlalchemy import func
 
     statement = queries.live_filter(select(Episode.show_id, func.count()).group_by(Episode.show_id))  # type: ignore[arg-type]
+    if show_ids is not None:
+        statement = statement.where(Episode.show_id.in_(show_ids))
     return {show_id: count for show_id, count in session.execute(statement)}
 
 
