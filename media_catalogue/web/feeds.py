@@ -40,6 +40,7 @@ from ..db import Database
 from ..feeds.aggregate import build_catalogue_feed, build_project_feed
 from ..feeds.build import RSS_CONTENT_TYPE, build_feed
 from ..feeds.websub import HubNotifier
+from .pagecache import fast_path_key
 
 router = APIRouter(tags=["feeds"])
 # Each feed is one route for GET and HEAD, so other methods get 405 with "Allow: GET, HEAD" (a separate HEAD route
@@ -280,7 +281,7 @@ async def serve_cached(
         cache.topics[key] = topic
     entry = await cache.get(key, build)
     moved_to = location() if location is not None else None
-    cache.remember(request.scope["path"], key, moved_to)
+    cache.remember(fast_path_key(request.scope), key, moved_to)
     return moved_out(respond(request, entry, request.app.state.settings.feed_max_age), moved_to)
 
 

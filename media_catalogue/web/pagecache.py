@@ -168,6 +168,13 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+def fast_path_key(scope: Any) -> str:
+    """What the fast path knows a feed request by: its path and its raw query string, since a query can choose
+    another feed (the digest's ?lang=)."""
+    query = scope.get("query_string", b"")
+    return f"{scope['path']}?{query.decode('latin-1')}" if query else scope["path"]  # type: ignore[no-any-return]
+
+
 class PageCacheMiddleware:
     def __init__(
         self, app: ASGIApp | None, cache: PageCache, routes: Callable[[], list[Any]] | None = None, state: Any = None
@@ -261,7 +268,9 @@ class PageCacheMiddleware:
             if version is None:
                 version = await self.cache.version()
             if path.startswith(FEEDS):
-                answer = self._feeds().fast_answer(path, scope["headers"], head, version, headers_for(path))
+                answer = self._feeds().fast_answer(
+                    fast_path_key(scope), scope["headers"], head, version, headers_for(path)
+                )
                 if answer is None:
                     return False
                 status, headers, body = answer
