@@ -36,6 +36,9 @@ from .models import Credit, Episode, Person, Project, Show, Status, Video
 # ts_rank weights in PostgreSQL's order {D, C, B, A}: transcript, body, people, title, mirroring search.WEIGHTS.
 RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"
 _KINDS = ("show", "episode", "video", "person", "project")
+# Candidates per kind and per way of matching that are ranked at most (see the module docstring): what bounds a
+# query's work however many rows match.
+CAP = 300
 
 
 def _fold_map() -> tuple[str, str]:
@@ -115,40 +118,62 @@ def _kind(kind: str) -> ColumnElement[str]:
 _TRANSCRIPTS = "(SELECT string_agg(t.text, chr(10)) FROM transcripts t WHERE t.episode_id = episodes.id)"
 
 
+def episode_vector(prefix: str = "") -> str:
+    """SQL of an episode's own weighted text (title A, summary and notes C), stored by migration 0011 as the
+    generated column episodes.search_vector (`prefix` qualifies the columns, e.g. "episodes.")."""
+    body = f"{prefix}summary || chr(10) || {prefix}show_notes"
+    return f"{_weighted(f'{prefix}title', 'A')} || {_weighted(body, 'C')}"
+
+
+def _episode_tier(words: str) -> Select:
+    """The CAP most recent live episodes whose stored vector matches the tsquery parameter `words`."""
+    matches = text(f"episodes.search_vector @@ to_tsquery('simple', :{words})")
+    return queries.live_filter(select(Episode.id).where(matches)).order_by(
+        Episode.published_at.desc(), Episode.id.desc()).limit(CAP)  # fmt: skip
+
+
+def _capped(model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """model.id among the CAP newest rows meeting any of the conditions."""
+    return model.id.in_(select(model.id).where(or_(*conditions)).order_by(model.id.desc()).limit(CAP))  # type: ignore[no-any-return]
+
+
 def _selects() -> list[Select]:  # bare Select: any columns (SQLAlchemy 2.0 and 2.1 type them differently)
     any_words = "to_tsquery('simple', :any_words)"
     show: Select = select(_kind("show"), Show.id.label("id"), literal_column(
         f"{_weighted('shows.title', 'A')} || {_weighted('shows.subtitle || chr(10) || shows.description', 'C')}"
         f" || {_weighted(_people_text('show_id', 'shows', affiliation=False), 'B')}").label("document")
-    ).where(or_(_candidates("shows"), Show.id.in_(text(_person_candidates("show_id")))))  # fmt: skip
+    ).where(_capped(Show, _candidates("shows"), Show.id.in_(text(_person_candidates("show_id")))))  # fmt: skip
     episode: Select = queries.live_filter(select(_kind("episode"), Episode.id.label("id"), literal_column(
-        f"{_weighted('episodes.title', 'A')} || {_weighted('episodes.summary || chr(10) || episodes.show_notes', 'C')}"
+        "episodes.search_vector"
         f" || {_weighted(_people_text('episode_id', 'episodes', affiliation=True), 'B')}"
         f" || {_weighted(_TRANSCRIPTS, 'D')}").label("document")
     )).where(or_(
-        _candidates("episodes"),
-        Episode.id.in_(text(_person_candidates("episode_id"))),
+        Episode.id.in_(_episode_tier("title_words")),
+        Episode.id.in_(_episode_tier("all_words")),
+        Episode.id.in_(_episode_tier("any_words")),
+        Episode.id.in_(text(_person_candidates("episode_id") + f" LIMIT {CAP}")),
         Episode.id.in_(text(f"SELECT t.episode_id FROM transcripts t WHERE {_indexed('transcripts', 't')} @@ "  # noqa: S608 - our constants
-                            f"{any_words}")),
+                            f"{any_words} LIMIT {CAP}")),
     ))  # fmt: skip
     video: Select = select(_kind("video"), Video.id.label("id"), literal_column(
         f"{_weighted('videos.title', 'A')} || {_weighted('videos.description', 'C')}"
         f" || {_weighted(_people_text('video_id', 'videos', affiliation=True), 'B')}").label("document")
-    ).where(Video.status == Status.published, or_(_candidates("videos"), Video.id.in_(
+    ).where(Video.status == Status.published, _capped(Video, _candidates("videos"), Video.id.in_(
         text(_person_candidates("video_id")))))  # fmt: skip
     person: Select = select(_kind("person"), Person.id.label("id"), literal_column(
         f"{_weighted('people.name', 'A')} || {_weighted('people.affiliation || chr(10) || people.bio', 'C')}"
         f" || {_weighted('people.name', 'B')}").label("document")
-    ).where(_candidates("people"))  # fmt: skip
+    ).where(_capped(Person, _candidates("people")))  # fmt: skip
     project: Select = select(_kind("project"), Project.id.label("id"), literal_column(
         f"{_weighted('projects.name', 'A')} || {_weighted('projects.description', 'C')}").label("document")
-    ).where(_candidates("projects"))  # fmt: skip
+    ).where(_capped(Project, _candidates("projects")))  # fmt: skip
     return [show, episode, video, person, project]
 
 
-def tsquery_text(words: Sequence[str], *, operator: str) -> str:
-    """to_tsquery input where every (already folded, \\w+) word is a prefix: 'talent':* & 'partn':*"""
-    return f" {operator} ".join(f"'{word}':*" for word in words)
+def tsquery_text(words: Sequence[str], *, operator: str, weights: str = "") -> str:
+    """to_tsquery input where every (already folded, \\w+) word is a prefix: 'talent':* & 'partn':*; `weights`
+    ("A": in the title only) restricts where it may match."""
+    return f" {operator} ".join(f"'{word}':*{weights}" for word in words)
 
 
 def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str, int, float]]:
@@ -167,7 +192,11 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
         .order_by(rank.desc(), kind_order, documents.c.id)
         .limit(limit)
     )
-    params = {"any_words": tsquery_text(words, operator="|"), "all_words": tsquery_text(words, operator="&")}
+    params = {
+        "any_words": tsquery_text(words, operator="|"),
+        "all_words": tsquery_text(words, operator="&"),
+        "title_words": tsquery_text(words, operator="&", weights="A"),
+    }
     return [(kind, int(id_), float(score)) for kind, id_, score in session.execute(statement, params)]
 
 
