@@ -22,12 +22,25 @@ their snippets are those of :mod:`.search`, so the page does not change with the
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    TextClause,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from . import queries
@@ -62,7 +75,7 @@ def vector(expression: str) -> str:
     return f"to_tsvector('simple'::regconfig, translate({expression}, '{FOLD_FROM}', '{FOLD_TO}'))"
 
 
-# What the candidate step matches per table: the expressions the GIN indexes of migration 0003 are built on.
+# The expressions of migration 0003's GIN expression indexes (kept for that migration; 0011 replaced them).
 INDEXED = {
     "shows": "title || ' ' || subtitle || ' ' || description",
     "episodes": "title || ' ' || summary || ' ' || show_notes",
@@ -73,12 +86,8 @@ INDEXED = {
 }
 
 
-def _indexed(table: str, alias: str | None = None) -> str:
-    expression = INDEXED[table]
-    if alias:
-        expression = re.sub(r"\b(title|subtitle|description|summary|show_notes|name|affiliation|bio|text)\b",
-                            rf"{alias}.\1", expression)  # fmt: skip
-    return vector(expression)
+def _indexed(table: str) -> str:
+    return vector(INDEXED[table])
 
 
 def index_statements() -> list[str]:
@@ -92,6 +101,24 @@ def _weighted(expression: str, weight: str) -> str:
     return f"setweight({vector(f'coalesce({expression}, {chr(39)}{chr(39)})')}, '{weight}')"
 
 
+# Each table's own text, weighted (title A, people B, body C, transcript D; a person's name counts as title and
+# as people): migration 0011 stores it as the generated column search_vector, GIN-indexed. Generated columns are
+# recomputed by the database on every write, whichever code path writes.
+OWN = {
+    "shows": (("title", "A"), ("subtitle || chr(10) || description", "C")),
+    "episodes": (("title", "A"), ("summary || chr(10) || show_notes", "C")),
+    "videos": (("title", "A"), ("description", "C")),
+    "people": (("name", "A"), ("affiliation || chr(10) || bio", "C"), ("name", "B")),
+    "projects": (("name", "A"), ("description", "C")),
+    "transcripts": (("text", "D"),),
+}
+
+
+def own_vector(table: str) -> str:
+    """SQL of the stored search_vector of `table` (unqualified column names: a generated column's expression)."""
+    return " || ".join(_weighted(expression, weight) for expression, weight in OWN[table])
+
+
 def _people_text(column: str, owner: str, *, affiliation: bool) -> str:
     name = "p.name || ' ' || p.affiliation" if affiliation else "p.name"
     return (
@@ -102,33 +129,37 @@ def _people_text(column: str, owner: str, *, affiliation: bool) -> str:
 
 def _person_candidates(column: str) -> str:
     return (
-        f"SELECT c.{column} FROM credits c JOIN people p ON p.id = c.person_id "  # noqa: S608 - our constants
-        f"WHERE {_indexed('people', 'p')} @@ to_tsquery('simple', :any_words)"
+        f"SELECT c.{column} AS id FROM credits c JOIN people p ON p.id = c.person_id "  # noqa: S608 - our constants
+        f"WHERE p.search_vector @@ to_tsquery('simple', :any_words) LIMIT {CAP}"
     )
 
 
-def _candidates(table: str) -> ColumnElement[bool]:
-    return text(f"{_indexed(table, table)} @@ to_tsquery('simple', :any_words)")  # type: ignore[return-value]
+def _candidates(table: str, words: str = "any_words") -> ColumnElement[bool]:
+    return text(f"{table}.search_vector @@ to_tsquery('simple', :{words})")  # type: ignore[return-value]
 
 
 def _kind(kind: str) -> ColumnElement[str]:
     return literal_column(f"'{kind}'::text").label("kind")  # type: ignore[return-value]
 
 
-_TRANSCRIPTS = "(SELECT string_agg(t.text, chr(10)) FROM transcripts t WHERE t.episode_id = episodes.id)"
+# Transcripts' stored vectors joined (their weight D is stored): folding long texts again at query time would cost
+# more than everything else (translate() is slow on long strings).
+_TRANSCRIPTS = (
+    "coalesce((SELECT search_vector_agg(t.search_vector) FROM transcripts t WHERE t.episode_id = episodes.id), '')"
+)
 
 
-def episode_vector(prefix: str = "") -> str:
-    """SQL of an episode's own weighted text (title A, summary and notes C), stored by migration 0011 as the
-    generated column episodes.search_vector (`prefix` qualifies the columns, e.g. "episodes.")."""
-    body = f"{prefix}summary || chr(10) || {prefix}show_notes"
-    return f"{_weighted(f'{prefix}title', 'A')} || {_weighted(body, 'C')}"
+def _ids(statement: Select | TextClause) -> Select:
+    """SELECT id FROM (statement): a member of a UNION that may have its own ORDER BY and LIMIT."""
+    found = (
+        statement.subquery() if isinstance(statement, Select) else statement.columns(column("id", Integer)).subquery()
+    )
+    return select(found.c.id)
 
 
 def _episode_tier(words: str) -> Select:
-    """The CAP most recent live episodes whose stored vector matches the tsquery parameter `words`."""
-    matches = text(f"episodes.search_vector @@ to_tsquery('simple', :{words})")
-    return queries.live_filter(select(Episode.id).where(matches)).order_by(
+    """The CAP most recent live episodes whose own text matches the tsquery parameter `words`."""
+    return queries.live_filter(select(Episode.id).where(_candidates("episodes", words))).order_by(
         Episode.published_at.desc(), Episode.id.desc()).limit(CAP)  # fmt: skip
 
 
@@ -138,35 +169,28 @@ def _capped(model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]
 
 
 def _selects() -> list[Select]:  # bare Select: any columns (SQLAlchemy 2.0 and 2.1 type them differently)
-    any_words = "to_tsquery('simple', :any_words)"
     show: Select = select(_kind("show"), Show.id.label("id"), literal_column(
-        f"{_weighted('shows.title', 'A')} || {_weighted('shows.subtitle || chr(10) || shows.description', 'C')}"
-        f" || {_weighted(_people_text('show_id', 'shows', affiliation=False), 'B')}").label("document")
-    ).where(_capped(Show, _candidates("shows"), Show.id.in_(text(_person_candidates("show_id")))))  # fmt: skip
+        f"shows.search_vector || {_weighted(_people_text('show_id', 'shows', affiliation=False), 'B')}"
+    ).label("document")).where(_capped(Show, _candidates("shows"), Show.id.in_(text(_person_candidates(
+        "show_id")))))  # fmt: skip
     episode: Select = queries.live_filter(select(_kind("episode"), Episode.id.label("id"), literal_column(
         "episodes.search_vector"
         f" || {_weighted(_people_text('episode_id', 'episodes', affiliation=True), 'B')}"
-        f" || {_weighted(_TRANSCRIPTS, 'D')}").label("document")
-    )).where(or_(
-        Episode.id.in_(_episode_tier("title_words")),
-        Episode.id.in_(_episode_tier("all_words")),
-        Episode.id.in_(_episode_tier("any_words")),
-        Episode.id.in_(text(_person_candidates("episode_id") + f" LIMIT {CAP}")),
-        Episode.id.in_(text(f"SELECT t.episode_id FROM transcripts t WHERE {_indexed('transcripts', 't')} @@ "  # noqa: S608 - our constants
-                            f"{any_words} LIMIT {CAP}")),
-    ))  # fmt: skip
+        f" || {_TRANSCRIPTS}").label("document")
+    )).where(Episode.id.in_(union(
+        _ids(_episode_tier("title_words")), _ids(_episode_tier("all_words")), _ids(_episode_tier("any_words")),
+        _ids(text(_person_candidates("episode_id"))),
+        _ids(text("SELECT t.episode_id AS id FROM transcripts t WHERE t.search_vector @@ "  # noqa: S608 - constants
+                  f"to_tsquery('simple', :any_words) LIMIT {CAP}")),
+    )))  # fmt: skip
     video: Select = select(_kind("video"), Video.id.label("id"), literal_column(
-        f"{_weighted('videos.title', 'A')} || {_weighted('videos.description', 'C')}"
-        f" || {_weighted(_people_text('video_id', 'videos', affiliation=True), 'B')}").label("document")
-    ).where(Video.status == Status.published, _capped(Video, _candidates("videos"), Video.id.in_(
+        f"videos.search_vector || {_weighted(_people_text('video_id', 'videos', affiliation=True), 'B')}"
+    ).label("document")).where(Video.status == Status.published, _capped(Video, _candidates("videos"), Video.id.in_(
         text(_person_candidates("video_id")))))  # fmt: skip
-    person: Select = select(_kind("person"), Person.id.label("id"), literal_column(
-        f"{_weighted('people.name', 'A')} || {_weighted('people.affiliation || chr(10) || people.bio', 'C')}"
-        f" || {_weighted('people.name', 'B')}").label("document")
-    ).where(_capped(Person, _candidates("people")))  # fmt: skip
-    project: Select = select(_kind("project"), Project.id.label("id"), literal_column(
-        f"{_weighted('projects.name', 'A')} || {_weighted('projects.description', 'C')}").label("document")
-    ).where(_capped(Project, _candidates("projects")))  # fmt: skip
+    person: Select = select(_kind("person"), Person.id.label("id"), literal_column("people.search_vector").label(
+        "document")).where(_capped(Person, _candidates("people")))  # fmt: skip
+    project: Select = select(_kind("project"), Project.id.label("id"), literal_column("projects.search_vector").label(
+        "document")).where(_capped(Project, _candidates("projects")))  # fmt: skip
     return [show, episode, video, person, project]
 
 
@@ -180,7 +204,8 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
     """(kind, id, rank) of the best matches, best first."""
     if not words:
         return []
-    documents = union_all(*_selects()).subquery("documents")
+    # Materialized: each candidate's document is built once, not once for the filter and again for the rank.
+    documents = union_all(*_selects()).cte("documents").prefix_with("MATERIALIZED")
     all_words = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("all_words"))
     rank = func.ts_rank(literal_column(RANK_WEIGHTS), documents.c.document, all_words)
     kind_order: ColumnElement[int] = literal_column(
@@ -197,6 +222,9 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
         "all_words": tsquery_text(words, operator="&"),
         "title_words": tsquery_text(words, operator="&", weights="A"),
     }
+    # The planner's estimates for these nested text subqueries are high enough to switch JIT compilation on, which
+    # costs more (100+ ms) than the bounded query it compiles; off for the rest of this transaction only.
+    session.execute(text("SET LOCAL jit = off"))
     return [(kind, int(id_), float(score)) for kind, id_, score in session.execute(statement, params)]
 
 
