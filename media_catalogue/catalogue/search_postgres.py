@@ -1,19 +1,26 @@
 """Search answered by PostgreSQL full-text search over the live catalogue tables (no second copy of the data).
 
-Every searchable table gets one tsvector expression, ``to_tsvector('simple', translate(<columns>, <accented>,
-<plain>))``: the 'simple' configuration does no stemming and knows no stop words, so English, French and Dutch
-content all match the words as written; ``translate()`` folds accented Latin letters to plain ones ("Cissé" is
-found by "cisse"). It is built in and immutable, so no extension (``unaccent`` may be missing or not ours to
-create) is needed and the expression can be indexed: migration 0003 creates one GIN expression index per table on
-exactly these expressions (see :func:`index_statements`). Letters whose folding is more than one letter (ß, æ, œ)
-are kept as they are on both sides.
+Text becomes a tsvector through ``to_tsvector('simple', translate(<text>, <accented>, <plain>))``: the 'simple'
+configuration does no stemming and knows no stop words, so English, French and Dutch content all match the words as
+written; ``translate()`` folds accented Latin letters to plain ones ("Cissé" is found by "cisse"). It is built in
+and immutable, so no extension (``unaccent`` may be missing or not ours to create) is needed. Letters whose folding
+is more than one letter (ß, æ, œ) are kept as they are on both sides.
 
-A search runs in two steps inside one query:
+Each searchable table's own text, weighted (title A, people B, body C, transcript D), is a stored generated column
+``search_vector`` with a GIN index (migration 0011, expressions in :data:`OWN`): the database recomputes it on
+every write whatever the code path, and a search never folds or parses a row's text again (translate() over long
+texts was most of the old cost). Only the people credited on a candidate are folded at query time (short text, and
+a person's edit must show at once on every item crediting them).
 
-1. candidates: rows whose own text, a credited person or a transcript matches ANY of the words (served by the GIN
-   indexes);
-2. for candidates only, a weighted document is assembled (title A, people B, summary/notes/description C,
-   transcripts D), kept if it matches ALL the words (every word a prefix, as with SQLite FTS5) and ranked with
+A search is one query in two steps, its work bounded whatever the number of matches:
+
+1. candidates, at most :data:`CAP` per way of matching: for episodes, the newest live ones whose title matches ALL
+   the words, whose own text matches all, whose own text matches ANY, those crediting a matching person and those
+   with a matching transcript; for the other kinds, the newest matching ones. When fewer than CAP match each way,
+   this is every match and the answer is exact; past that, the newest win (a title match is always considered
+   among them, so an older title match still outranks recent show-notes matches).
+2. for candidates only, the weighted document (own vector || credited people B || transcript vectors) is built once
+   (materialized CTE), kept if it matches ALL the words (every word a prefix, as with SQLite FTS5) and ranked with
    ``ts_rank``, so a title match comes before a show-notes match.
 
 Only live episodes (:func:`queries.live_filter`) and published videos are candidates. The result objects and
@@ -51,7 +58,7 @@ RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"
 _KINDS = ("show", "episode", "video", "person", "project")
 # Candidates per kind and per way of matching that are ranked at most (see the module docstring): what bounds a
 # query's work however many rows match.
-CAP = 300
+CAP = 200
 
 
 def _fold_map() -> tuple[str, str]:
