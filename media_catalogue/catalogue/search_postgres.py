@@ -121,6 +121,11 @@ OWN = {
 }
 
 
+# Episodes' titles alone, also stored and indexed (migration 0011): the title tier of the candidates. Restricting the
+# full vector to weight A instead would make PostgreSQL walk every episode when few titles match.
+TITLE_VECTOR = _weighted("title", "A")
+
+
 def own_vector(table: str) -> str:
     """SQL of the stored search_vector of `table` (unqualified column names: a generated column's expression)."""
     return " || ".join(_weighted(expression, weight) for expression, weight in OWN[table])
@@ -141,8 +146,8 @@ def _person_candidates(column: str) -> str:
     )
 
 
-def _candidates(table: str, words: str = "any_words") -> ColumnElement[bool]:
-    return text(f"{table}.search_vector @@ to_tsquery('simple', :{words})")  # type: ignore[return-value]
+def _candidates(table: str, words: str = "any_words", vector: str = "search_vector") -> ColumnElement[bool]:
+    return text(f"{table}.{vector} @@ to_tsquery('simple', :{words})")  # type: ignore[return-value]
 
 
 def _kind(kind: str) -> ColumnElement[str]:
@@ -164,9 +169,9 @@ def _ids(statement: Select | TextClause) -> Select:
     return select(found.c.id)
 
 
-def _episode_tier(words: str) -> Select:
-    """The CAP most recent live episodes whose own text matches the tsquery parameter `words`."""
-    return queries.live_filter(select(Episode.id).where(_candidates("episodes", words))).order_by(
+def _episode_tier(words: str, vector: str = "search_vector") -> Select:
+    """The CAP most recent live episodes whose own text (or title: vector="title_vector") matches `words`."""
+    return queries.live_filter(select(Episode.id).where(_candidates("episodes", words, vector))).order_by(
         Episode.published_at.desc(), Episode.id.desc()).limit(CAP)  # fmt: skip
 
 
@@ -185,7 +190,8 @@ def _selects() -> list[Select]:  # bare Select: any columns (SQLAlchemy 2.0 and 
         f" || {_weighted(_people_text('episode_id', 'episodes', affiliation=True), 'B')}"
         f" || {_TRANSCRIPTS}").label("document")
     )).where(Episode.id.in_(union(
-        _ids(_episode_tier("title_words")), _ids(_episode_tier("all_words")), _ids(_episode_tier("any_words")),
+        _ids(_episode_tier("all_words", "title_vector")), _ids(_episode_tier("all_words")),
+        _ids(_episode_tier("any_words")),
         _ids(text(_person_candidates("episode_id"))),
         _ids(text("SELECT t.episode_id AS id FROM transcripts t WHERE t.search_vector @@ "  # noqa: S608 - constants
                   f"to_tsquery('simple', :any_words) LIMIT {CAP}")),
@@ -201,10 +207,9 @@ def _selects() -> list[Select]:  # bare Select: any columns (SQLAlchemy 2.0 and 
     return [show, episode, video, person, project]
 
 
-def tsquery_text(words: Sequence[str], *, operator: str, weights: str = "") -> str:
-    """to_tsquery input where every (already folded, \\w+) word is a prefix: 'talent':* & 'partn':*; `weights`
-    ("A": in the title only) restricts where it may match."""
-    return f" {operator} ".join(f"'{word}':*{weights}" for word in words)
+def tsquery_text(words: Sequence[str], *, operator: str) -> str:
+    """to_tsquery input where every (already folded, \\w+) word is a prefix: 'talent':* & 'partn':*"""
+    return f" {operator} ".join(f"'{word}':*" for word in words)
 
 
 def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str, int, float]]:
@@ -227,7 +232,6 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
     params = {
         "any_words": tsquery_text(words, operator="|"),
         "all_words": tsquery_text(words, operator="&"),
-        "title_words": tsquery_text(words, operator="&", weights="A"),
     }
     # The planner's estimates for these nested text subqueries are high enough to switch JIT compilation on, which
     # costs more (100+ ms) than the bounded query it compiles; off for the rest of this transaction only.
