@@ -17,8 +17,8 @@ A search is one query in two steps, its work bounded whatever the number of matc
 1. candidates, at most :data:`CAP` per way of matching: for episodes, the newest live ones whose title matches ALL
    the words, whose own text matches all, whose own text matches ANY, those crediting a matching person and those
    with a matching transcript; for the other kinds, the newest matching ones. When fewer than CAP match each way,
-   this is every match and the answer is exact; past that, the newest win (a title match is always considered
-   among them, so an older title match still outranks recent show-notes matches).
+   this is every match and the answer is exact; past that, the newest win. Titles matching all the words are a way
+   of their own (episodes.title_vector), so an older title match still outranks recent show-notes matches.
 2. for candidates only, the weighted document (own vector || credited people B || transcript vectors) is built once
    (materialized CTE), kept if it matches ALL the words (every word a prefix, as with SQLite FTS5) and ranked with
    ``ts_rank``, so a title match comes before a show-notes match.
