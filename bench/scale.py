@@ -164,7 +164,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,110000")
     parser.add_argument("--sync-sizes", default="100,300,1000")
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--search-max-episodes", type=int, default=20_000, help="no search above (see the report)")
+    parser.add_argument("--search-max-episodes", type=int, default=200_000, help="no search above (see the report)")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--out", default="bench-scale.svg")
     args = parser.parse_args()

@@ -8,8 +8,9 @@ are folded ("cisse" finds "Cissé") and every word is a prefix match ("migr" fin
 
 Where the Python build lacks FTS5, a plain scan over the same documents answers instead (same results, slower).
 
-On PostgreSQL the database answers instead, with its own full-text search over the live tables (search_postgres):
-same fields, same folding and prefix matching, same Result objects; `backend()` tells which one is in use.
+On PostgreSQL the database answers instead, with its own full-text search over stored, indexed vectors of the live
+tables (search_postgres): same fields, same folding and prefix matching, same Result objects, a bounded amount of
+ranking per query however many rows match; `backend()` tells which one is in use.
 """
 
 from __future__ import annotations

@@ -1,19 +1,26 @@
 """Search answered by PostgreSQL full-text search over the live catalogue tables (no second copy of the data).
 
-Every searchable table gets one tsvector expression, ``to_tsvector('simple', translate(<columns>, <accented>,
-<plain>))``: the 'simple' configuration does no stemming and knows no stop words, so English, French and Dutch
-content all match the words as written; ``translate()`` folds accented Latin letters to plain ones ("Cissé" is
-found by "cisse"). It is built in and immutable, so no extension (``unaccent`` may be missing or not ours to
-create) is needed and the expression can be indexed: migration 0003 creates one GIN expression index per table on
-exactly these expressions (see :func:`index_statements`). Letters whose folding is more than one letter (ß, æ, œ)
-are kept as they are on both sides.
+Text becomes a tsvector through ``to_tsvector('simple', translate(<text>, <accented>, <plain>))``: the 'simple'
+configuration does no stemming and knows no stop words, so English, French and Dutch content all match the words as
+written; ``translate()`` folds accented Latin letters to plain ones ("Cissé" is found by "cisse"). It is built in
+and immutable, so no extension (``unaccent`` may be missing or not ours to create) is needed. Letters whose folding
+is more than one letter (ß, æ, œ) are kept as they are on both sides.
 
-A search runs in two steps inside one query:
+Each searchable table's own text, weighted (title A, people B, body C, transcript D), is a stored generated column
+``search_vector`` with a GIN index (migration 0011, expressions in :data:`OWN`): the database recomputes it on
+every write whatever the code path, and a search never folds or parses a row's text again (translate() over long
+texts was most of the old cost). Only the people credited on a candidate are folded at query time (short text, and
+a person's edit must show at once on every item crediting them).
 
-1. candidates: rows whose own text, a credited person or a transcript matches ANY of the words (served by the GIN
-   indexes);
-2. for candidates only, a weighted document is assembled (title A, people B, summary/notes/description C,
-   transcripts D), kept if it matches ALL the words (every word a prefix, as with SQLite FTS5) and ranked with
+A search is one query in two steps, its work bounded whatever the number of matches:
+
+1. candidates, at most :data:`CAP` per way of matching: for episodes, the newest live ones whose title matches ALL
+   the words, whose own text matches all, whose own text matches ANY, those crediting a matching person and those
+   with a matching transcript; for the other kinds, the newest matching ones. When fewer than CAP match each way,
+   this is every match and the answer is exact; past that, the newest win. Titles matching all the words are a way
+   of their own (episodes.title_vector), so an older title match still outranks recent show-notes matches.
+2. for candidates only, the weighted document (own vector || credited people B || transcript vectors) is built once
+   (materialized CTE), kept if it matches ALL the words (every word a prefix, as with SQLite FTS5) and ranked with
    ``ts_rank``, so a title match comes before a show-notes match.
 
 Only live episodes (:func:`queries.live_filter`) and published videos are candidates. The result objects and
@@ -22,12 +29,25 @@ their snippets are those of :mod:`.search`, so the page does not change with the
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    TextClause,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from . import queries
@@ -36,6 +56,9 @@ from .models import Credit, Episode, Person, Project, Show, Status, Video
 # ts_rank weights in PostgreSQL's order {D, C, B, A}: transcript, body, people, title, mirroring search.WEIGHTS.
 RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"
 _KINDS = ("show", "episode", "video", "person", "project")
+# Candidates per kind and per way of matching that are ranked at most (see the module docstring): what bounds a
+# query's work however many rows match.
+CAP = 200
 
 
 def _fold_map() -> tuple[str, str]:
@@ -59,7 +82,7 @@ def vector(expression: str) -> str:
     return f"to_tsvector('simple'::regconfig, translate({expression}, '{FOLD_FROM}', '{FOLD_TO}'))"
 
 
-# What the candidate step matches per table: the expressions the GIN indexes of migration 0003 are built on.
+# The expressions of migration 0003's GIN expression indexes (kept for that migration; 0011 replaced them).
 INDEXED = {
     "shows": "title || ' ' || subtitle || ' ' || description",
     "episodes": "title || ' ' || summary || ' ' || show_notes",
@@ -70,12 +93,8 @@ INDEXED = {
 }
 
 
-def _indexed(table: str, alias: str | None = None) -> str:
-    expression = INDEXED[table]
-    if alias:
-        expression = re.sub(r"\b(title|subtitle|description|summary|show_notes|name|affiliation|bio|text)\b",
-                            rf"{alias}.\1", expression)  # fmt: skip
-    return vector(expression)
+def _indexed(table: str) -> str:
+    return vector(INDEXED[table])
 
 
 def index_statements() -> list[str]:
@@ -89,6 +108,29 @@ def _weighted(expression: str, weight: str) -> str:
     return f"setweight({vector(f'coalesce({expression}, {chr(39)}{chr(39)})')}, '{weight}')"
 
 
+# Each table's own text, weighted (title A, people B, body C, transcript D; a person's name counts as title and
+# as people): migration 0011 stores it as the generated column search_vector, GIN-indexed. Generated columns are
+# recomputed by the database on every write, whichever code path writes.
+OWN = {
+    "shows": (("title", "A"), ("subtitle || chr(10) || description", "C")),
+    "episodes": (("title", "A"), ("summary || chr(10) || show_notes", "C")),
+    "videos": (("title", "A"), ("description", "C")),
+    "people": (("name", "A"), ("affiliation || chr(10) || bio", "C"), ("name", "B")),
+    "projects": (("name", "A"), ("description", "C")),
+    "transcripts": (("text", "D"),),
+}
+
+
+# Episodes' titles alone, also stored and indexed (migration 0011): the title tier of the candidates. Restricting the
+# full vector to weight A instead would make PostgreSQL walk every episode when few titles match.
+TITLE_VECTOR = _weighted("title", "A")
+
+
+def own_vector(table: str) -> str:
+    """SQL of the stored search_vector of `table` (unqualified column names: a generated column's expression)."""
+    return " || ".join(_weighted(expression, weight) for expression, weight in OWN[table])
+
+
 def _people_text(column: str, owner: str, *, affiliation: bool) -> str:
     name = "p.name || ' ' || p.affiliation" if affiliation else "p.name"
     return (
@@ -99,50 +141,69 @@ def _people_text(column: str, owner: str, *, affiliation: bool) -> str:
 
 def _person_candidates(column: str) -> str:
     return (
-        f"SELECT c.{column} FROM credits c JOIN people p ON p.id = c.person_id "  # noqa: S608 - our constants
-        f"WHERE {_indexed('people', 'p')} @@ to_tsquery('simple', :any_words)"
+        f"SELECT c.{column} AS id FROM credits c JOIN people p ON p.id = c.person_id "  # noqa: S608 - our constants
+        f"WHERE p.search_vector @@ to_tsquery('simple', :any_words) LIMIT {CAP}"
     )
 
 
-def _candidates(table: str) -> ColumnElement[bool]:
-    return text(f"{_indexed(table, table)} @@ to_tsquery('simple', :any_words)")  # type: ignore[return-value]
+def _candidates(table: str, words: str = "any_words", vector: str = "search_vector") -> ColumnElement[bool]:
+    return text(f"{table}.{vector} @@ to_tsquery('simple', :{words})")  # type: ignore[return-value]
 
 
 def _kind(kind: str) -> ColumnElement[str]:
     return literal_column(f"'{kind}'::text").label("kind")  # type: ignore[return-value]
 
 
-_TRANSCRIPTS = "(SELECT string_agg(t.text, chr(10)) FROM transcripts t WHERE t.episode_id = episodes.id)"
+# Transcripts' stored vectors joined (their weight D is stored): folding long texts again at query time would cost
+# more than everything else (translate() is slow on long strings).
+_TRANSCRIPTS = (
+    "coalesce((SELECT search_vector_agg(t.search_vector) FROM transcripts t WHERE t.episode_id = episodes.id), '')"
+)
+
+
+def _ids(statement: Select | TextClause) -> Select:
+    """SELECT id FROM (statement): a member of a UNION that may have its own ORDER BY and LIMIT."""
+    found = (
+        statement.subquery() if isinstance(statement, Select) else statement.columns(column("id", Integer)).subquery()
+    )
+    return select(found.c.id)
+
+
+def _episode_tier(words: str, vector: str = "search_vector") -> Select:
+    """The CAP most recent live episodes whose own text (or title: vector="title_vector") matches `words`."""
+    return queries.live_filter(select(Episode.id).where(_candidates("episodes", words, vector))).order_by(
+        Episode.published_at.desc(), Episode.id.desc()).limit(CAP)  # fmt: skip
+
+
+def _capped(model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """model.id among the CAP newest rows meeting any of the conditions."""
+    return model.id.in_(select(model.id).where(or_(*conditions)).order_by(model.id.desc()).limit(CAP))  # type: ignore[no-any-return]
 
 
 def _selects() -> list[Select]:  # bare Select: any columns (SQLAlchemy 2.0 and 2.1 type them differently)
-    any_words = "to_tsquery('simple', :any_words)"
     show: Select = select(_kind("show"), Show.id.label("id"), literal_column(
-        f"{_weighted('shows.title', 'A')} || {_weighted('shows.subtitle || chr(10) || shows.description', 'C')}"
-        f" || {_weighted(_people_text('show_id', 'shows', affiliation=False), 'B')}").label("document")
-    ).where(or_(_candidates("shows"), Show.id.in_(text(_person_candidates("show_id")))))  # fmt: skip
+        f"shows.search_vector || {_weighted(_people_text('show_id', 'shows', affiliation=False), 'B')}"
+    ).label("document")).where(_capped(Show, _candidates("shows"), Show.id.in_(text(_person_candidates(
+        "show_id")))))  # fmt: skip
     episode: Select = queries.live_filter(select(_kind("episode"), Episode.id.label("id"), literal_column(
-        f"{_weighted('episodes.title', 'A')} || {_weighted('episodes.summary || chr(10) || episodes.show_notes', 'C')}"
+        "episodes.search_vector"
         f" || {_weighted(_people_text('episode_id', 'episodes', affiliation=True), 'B')}"
-        f" || {_weighted(_TRANSCRIPTS, 'D')}").label("document")
-    )).where(or_(
-        _candidates("episodes"),
-        Episode.id.in_(text(_person_candidates("episode_id"))),
-        Episode.id.in_(text(f"SELECT t.episode_id FROM transcripts t WHERE {_indexed('transcripts', 't')} @@ "  # noqa: S608 - our constants
-                            f"{any_words}")),
-    ))  # fmt: skip
+        f" || {_TRANSCRIPTS}").label("document")
+    )).where(Episode.id.in_(union(
+        _ids(_episode_tier("all_words", "title_vector")), _ids(_episode_tier("all_words")),
+        _ids(_episode_tier("any_words")),
+        _ids(text(_person_candidates("episode_id"))),
+        _ids(text("SELECT t.episode_id AS id FROM transcripts t WHERE t.search_vector @@ "  # noqa: S608 - constants
+                  f"to_tsquery('simple', :any_words) LIMIT {CAP}")),
+    )))  # fmt: skip
     video: Select = select(_kind("video"), Video.id.label("id"), literal_column(
-        f"{_weighted('videos.title', 'A')} || {_weighted('videos.description', 'C')}"
-        f" || {_weighted(_people_text('video_id', 'videos', affiliation=True), 'B')}").label("document")
-    ).where(Video.status == Status.published, or_(_candidates("videos"), Video.id.in_(
+        f"videos.search_vector || {_weighted(_people_text('video_id', 'videos', affiliation=True), 'B')}"
+    ).label("document")).where(Video.status == Status.published, _capped(Video, _candidates("videos"), Video.id.in_(
         text(_person_candidates("video_id")))))  # fmt: skip
-    person: Select = select(_kind("person"), Person.id.label("id"), literal_column(
-        f"{_weighted('people.name', 'A')} || {_weighted('people.affiliation || chr(10) || people.bio', 'C')}"
-        f" || {_weighted('people.name', 'B')}").label("document")
-    ).where(_candidates("people"))  # fmt: skip
-    project: Select = select(_kind("project"), Project.id.label("id"), literal_column(
-        f"{_weighted('projects.name', 'A')} || {_weighted('projects.description', 'C')}").label("document")
-    ).where(_candidates("projects"))  # fmt: skip
+    person: Select = select(_kind("person"), Person.id.label("id"), literal_column("people.search_vector").label(
+        "document")).where(_capped(Person, _candidates("people")))  # fmt: skip
+    project: Select = select(_kind("project"), Project.id.label("id"), literal_column("projects.search_vector").label(
+        "document")).where(_capped(Project, _candidates("projects")))  # fmt: skip
     return [show, episode, video, person, project]
 
 
@@ -155,7 +216,8 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
     """(kind, id, rank) of the best matches, best first."""
     if not words:
         return []
-    documents = union_all(*_selects()).subquery("documents")
+    # Materialized: each candidate's document is built once, not once for the filter and again for the rank.
+    documents = union_all(*_selects()).cte("documents").prefix_with("MATERIALIZED")
     all_words = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("all_words"))
     rank = func.ts_rank(literal_column(RANK_WEIGHTS), documents.c.document, all_words)
     kind_order: ColumnElement[int] = literal_column(
@@ -167,7 +229,13 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
         .order_by(rank.desc(), kind_order, documents.c.id)
         .limit(limit)
     )
-    params = {"any_words": tsquery_text(words, operator="|"), "all_words": tsquery_text(words, operator="&")}
+    params = {
+        "any_words": tsquery_text(words, operator="|"),
+        "all_words": tsquery_text(words, operator="&"),
+    }
+    # The planner's estimates for these nested text subqueries are high enough to switch JIT compilation on, which
+    # costs more (100+ ms) than the bounded query it compiles; off for the rest of this transaction only.
+    session.execute(text("SET LOCAL jit = off"))
     return [(kind, int(id_), float(score)) for kind, id_, score in session.execute(statement, params)]
 
 
