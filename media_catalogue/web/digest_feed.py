@@ -28,7 +28,7 @@ async def digest_feed(request: Request, lang: Annotated[str, Query(max_length=10
     def build(session: Session) -> bytes:
         return build_digest_feed(recent_items(session, lang, limit=DIGEST_FEED_LIMIT), urls, lang, feed_url)
 
-    return await serve_cached(request, f"digest:{lang}", build, feed_url)
+    return await serve_cached(request, f"digest:{lang}", build)
 
 
 __all__ = ["router"]

@@ -5,7 +5,8 @@ the catalogue-wide version counter (catalogue.versions), which every change bump
 whose copy was built at an older version rebuilds it, so several worker processes sharing one database stay
 coherent without talking to each other. A copy also expires at the next scheduled publication time (an episode that
 goes live by the clock changes the feed without any write). Builds are deterministic, so every worker computes the
-same bytes and the same strong ETag for the same catalogue state.
+same bytes and the same strong ETag for the same catalogue state. WebSub pings are not sent from here (one per worker
+per host): the holder of the scheduled-work lease sends one per change for all hosts (web.scheduled).
 
 Once a feed route has answered a path, later requests for it are answered before FastAPI's routing by the page
 cache's middleware (web.pagecache), through `FeedCache.fast_answer`: the same version check, the same bytes and
@@ -39,7 +40,6 @@ from ..catalogue.versions import VersionReader
 from ..db import Database
 from ..feeds.aggregate import build_catalogue_feed, build_project_feed
 from ..feeds.build import RSS_CONTENT_TYPE, build_feed
-from ..feeds.websub import HubNotifier
 from .pagecache import fast_path_key
 
 router = APIRouter(tags=["feeds"])
@@ -89,17 +89,12 @@ class CachedFeed:
 class FeedCache:
     """The feeds this worker process has built, each tagged with the catalogue version it was built from."""
 
-    def __init__(
-        self, database: Database, hub: HubNotifier | None = None, *, versions: VersionReader | None = None,
-        max_age: int = 300,
-    ) -> None:  # fmt: skip
+    def __init__(self, database: Database, *, versions: VersionReader | None = None, max_age: int = 300) -> None:
         self.database = database
         self.max_age = max_age
-        self.hub = hub
         self.entries: dict[str, CachedFeed] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.builds = 0
-        self.topics: dict[str, str] = {}  # key -> public feed URL, for WebSub pings
         self.versions = versions or VersionReader(database.engine)
         self.paths: dict[str, tuple[str, str | None]] = {}  # request path -> (key, 301 location) the route answered
         self._gzip_wanted: dict[bytes, bool] = {}
@@ -188,12 +183,9 @@ class FeedCache:
             entry = self.entries.get(key)
             if self._fresh(entry, version):
                 return entry  # type: ignore[return-value]
-            previous = entry
             # The version is read before the build: a change landing during it is caught by the next request.
             entry = await run_in_threadpool(self._build, key, build, version)
             self.entries[key] = entry
-        if self.hub is not None and previous is not None and previous.etag != entry.etag:
-            self.hub.publish(self.topics.get(key, ""))
         return entry
 
 
@@ -204,7 +196,6 @@ def feed_cache(state: Any) -> FeedCache:
     """The app's feed cache (made on first use), sharing the page cache's version reader when there is one."""
     cache: FeedCache | None = getattr(state, "feed_cache", None)
     if cache is None:
-        # No hub here: WebSub pings are sent once for all hosts by web.scheduled (catalogue.feed_changes).
         page_cache = getattr(state, "page_cache", None)
         versions = page_cache.versions if page_cache is not None else None
         cache = FeedCache(state.database, versions=versions, max_age=state.settings.feed_max_age)
@@ -272,13 +263,10 @@ async def serve_cached(
     request: Request,
     key: str,
     build: Builder,
-    topic: str | None = None,
     location: Callable[[], str | None] | None = None,
 ) -> Response:
     """The cached feed `key` (built by `build` when stale), moved out (301) to `location()` when that is set."""
     cache = _cache(request)
-    if topic:
-        cache.topics[key] = topic
     entry = await cache.get(key, build)
     moved_to = location() if location is not None else None
     cache.remember(fast_path_key(request.scope), key, moved_to)
@@ -293,7 +281,7 @@ async def all_feed(request: Request) -> Response:
         episodes = queries.live_episodes(session, limit=ALL_FEED_LIMIT)
         return build_catalogue_feed(episodes, settings, shows=queries.list_shows(session))
 
-    return await serve_cached(request, "all", build, request.app.state.urls.all_feed())
+    return await serve_cached(request, "all", build)
 
 
 @router.api_route(
@@ -307,7 +295,7 @@ async def project_feed(request: Request, project: str) -> Response:
         shows = [show for show in queries.list_shows(session) if show.project_id == row.id]
         return build_project_feed(row, queries.live_episodes(session, project=row), settings, shows=shows)
 
-    return await serve_cached(request, f"project:{project}", build, request.app.state.urls.project_feed(project))
+    return await serve_cached(request, f"project:{project}", build)
 
 
 @router.api_route("/feeds/{show}.xml", methods=["GET", "HEAD"], response_class=Response, include_in_schema=False)
@@ -322,9 +310,7 @@ async def show_feed(request: Request, show: str) -> Response:
         episodes = queries.live_episodes(session, show=row)
         return build_feed(row, episodes, settings, translations=queries.show_translations(session, row))
 
-    return await serve_cached(
-        request, f"show:{show}", build, request.app.state.urls.feed(show), location=lambda: moved.get(show)
-    )
+    return await serve_cached(request, f"show:{show}", build, location=lambda: moved.get(show))
 
 
 # -- moved out (media-catalogue move-feed): the old feed URL answers 301, its body still says itunes:new-feed-url --

@@ -28,7 +28,7 @@ async def videos_feed(request: Request) -> Response:
         videos = queries.list_videos(session, per_page=VIDEO_FEED_LIMIT).items
         return build_video_feed(videos, settings)
 
-    return await serve_cached(request, "videos", build, request.app.state.urls.videos_feed())
+    return await serve_cached(request, "videos", build)
 
 
 @router.api_route(
@@ -36,15 +36,13 @@ async def videos_feed(request: Request) -> Response:
 )
 async def project_videos_feed(request: Request, project: str) -> Response:
     settings = request.app.state.settings
-    urls = request.app.state.urls
-    feed_url = urls.absolute(f"/feeds/projects/{project}/videos.xml")
 
     def build(session: Session) -> bytes:
         row = queries.get_project(session, project)
         videos = queries.list_videos(session, project=row.slug, per_page=VIDEO_FEED_LIMIT).items
         return build_video_feed(videos, settings, project=row)
 
-    return await serve_cached(request, f"project-videos:{project}", build, feed_url)
+    return await serve_cached(request, f"project-videos:{project}", build)
 
 
 __all__ = ["router"]
