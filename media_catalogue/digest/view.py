@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..catalogue.labels import ROLE_LABELS
+from ..catalogue.labels import VIDEO_KIND_LABELS as KIND_LABELS
 from ..catalogue.models import Episode, Show, Video
 from ..catalogue.queries.digest import Digest, Entry, Group, Part, Section
 from ..urls import UrlPlan
 from .words import (
-    KIND_LABELS,
     LINK_LABELS,
-    ROLE_LABELS,
     Gettext,
     date_text,
     gettext_for,

@@ -25,14 +25,6 @@ def N_(message: str) -> str:
     return message
 
 
-ROLE_LABELS = {
-    "host": N_("host"), "guest": N_("guest"), "interviewer": N_("interviewer"), "panelist": N_("panelist"),
-    "moderator": N_("moderator"), "speaker": N_("speaker"), "producer": N_("producer"),
-}  # fmt: skip
-KIND_LABELS = {
-    "vlog": N_("Vlog"), "video_podcast": N_("Video podcast"), "testimony": N_("Testimony"),
-    "webinar": N_("Webinar"), "short_video": N_("Short video"),
-}  # fmt: skip
 LINK_LABELS = {
     "spotify": N_("Listen on Spotify"), "apple_podcasts": N_("Listen on Apple Podcasts"),
     "youtube": N_("Watch on YouTube"), "facebook": N_("Watch on Facebook"), "vimeo": N_("Watch on Vimeo"),

@@ -23,6 +23,8 @@ METHOD_MAP = [
     ("media_catalogue/web/admin/**.py", "python"),
     # the messages of the errors visitors meet (errors.N_), shown on error pages in the interface language
     ("media_catalogue/catalogue/queries/**.py", "python"),
+    # role and video-kind names, shared by the pages, the workspace and the digest
+    ("media_catalogue/catalogue/labels.py", "python"),
     # the newsletter digest's words (its HTML, text, Markdown and RSS are written in en, fr and nl)
     ("media_catalogue/digest/**.py", "python"),
 ]

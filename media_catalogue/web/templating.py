@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from ..catalogue.dates import local_day
+from ..catalogue.labels import ROLE_LABELS, VIDEO_KIND_LABELS
 from ..catalogue.models import DatePrecision
 from ..config import Settings
 from ..text import plain_text, render_markdown
@@ -41,14 +42,6 @@ def N_(message: str) -> str:
     return message
 
 
-ROLE_LABELS = {
-    "host": N_("host"), "guest": N_("guest"), "interviewer": N_("interviewer"), "panelist": N_("panelist"),
-    "moderator": N_("moderator"), "speaker": N_("speaker"), "producer": N_("producer"),
-}  # fmt: skip
-VIDEO_KIND_LABELS = {
-    "vlog": N_("Vlog"), "video_podcast": N_("Video podcast"), "testimony": N_("Testimony"),
-    "webinar": N_("Webinar"), "short_video": N_("Short video"),
-}  # fmt: skip
 RESULT_KIND_LABELS = {
     "show": N_("Podcast"), "episode": N_("Episode"), "video": N_("Video"), "person": N_("Person"),
     "project": N_("Project"),
