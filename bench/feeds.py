@@ -2,7 +2,7 @@
 
 1. Build: a 1,000-episode feed built by feeds.build.build_feed (feedgen + our extensions), against writing the same
    items and tags with plain lxml in the same run. Both start from the same catalogue objects and the same per-item
-   facts (feeds.build.episode_item: URLs, sanitized show notes, plain summaries), so the ratio is what feedgen and
+   facts (feeds.items.episode_item: URLs, sanitized show notes, plain summaries), so the ratio is what feedgen and
    the extension classes cost over hand-written lxml. Target (issue 4): within 2x.
 2. Serving: the cached feed of a show (about 300 KB) served by `media-catalogue serve --workers 2` (the production
    path: uvloop, httptools, no access log; feeds answered before routing), against nginx (started here with
@@ -38,7 +38,8 @@ from media_catalogue.catalogue.models import Credit, Episode, MediaFile, Person,
 from media_catalogue.catalogue.queries import live_episodes
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
-from media_catalogue.feeds.build import Item, build_feed, episode_item
+from media_catalogue.feeds.build import build_feed
+from media_catalogue.feeds.items import Item, episode_item
 from media_catalogue.feeds.podcast_ns import PODCAST_NS
 from media_catalogue.urls import UrlPlan
 

@@ -44,8 +44,9 @@ from media_catalogue.catalogue.models import Episode, Show  # noqa: E402
 from media_catalogue.catalogue.queries import live_episodes  # noqa: E402
 from media_catalogue.config import Settings  # noqa: E402
 from media_catalogue.db import Database  # noqa: E402
-from media_catalogue.feeds.build import build_feed, episode_item  # noqa: E402
+from media_catalogue.feeds.build import build_feed  # noqa: E402
 from media_catalogue.feeds.itemcache import ItemCache  # noqa: E402
+from media_catalogue.feeds.items import episode_item  # noqa: E402
 from media_catalogue.urls import UrlPlan  # noqa: E402
 
 BASE_URL = "https://podcasts.example.org"

@@ -12,8 +12,10 @@ from ..config import Settings
 from ..errors import NotFound
 from ..text import xml_safe
 from ..urls import UrlPlan
-from .build import add_items, feed_items, last_build, new_feed
+from .build import built_items, last_build, new_feed, splice
 from .descriptions import cdata, character_references, description_html, paragraph
+from .itemcache import ITEMS, ItemCache
+from .items import live_in_order
 
 
 def _lead(shows: Sequence[Show]) -> Show | None:
@@ -36,13 +38,14 @@ def _aggregate_feed(
     shows: Sequence[Show],
     episodes: Iterable[Episode],
     now: datetime | None,
+    cache: ItemCache | None,
 ) -> bytes:
     """A complete podcast feed over several shows: everything Apple requires of a channel (language, artwork,
     category, explicit, owner with email) comes from its shows. An aggregate with no episode is not a feed: NotFound,
-    and pages do not link it."""
+    and pages do not link it. Items are the show feeds' own, from the same cache (feeds.itemcache)."""
     fg, urls = new_feed(settings)
-    items = feed_items(episodes, urls, now=now)
-    if not items:
+    built = [item for item in built_items(live_in_order(episodes, now), urls, settings, cache) if item.xml]
+    if not built:
         raise NotFound(f"{title} has no episode yet, so it has no feed")
     lead = _lead(shows)
     title = xml_safe(title)
@@ -52,7 +55,7 @@ def _aggregate_feed(
     fg.description(cdata(description_html(description) or paragraph(title)))
     # The channel's own words (title, description) are English unless every show shares one language.
     fg.language(language or "en")
-    fg.lastBuildDate(last_build(shows, items))
+    fg.lastBuildDate(last_build(shows, built))
     artwork = urls.artwork(lead.artwork_key) if lead is not None and lead.artwork_key else None
     if artwork:
         fg.image(url=artwork, title=title, link=link)
@@ -79,8 +82,7 @@ def _aggregate_feed(
     p20.guid(podcast_guid_for(feed_url))
     p20.locked(True, owner=email or None)
     p20.medium("podcast")
-    add_items(fg, items)
-    return character_references(bytes(fg.rss_str(pretty=True)))
+    return splice(character_references(bytes(fg.rss_str(pretty=True))), built)
 
 
 def _common_language(shows: Sequence[Show]) -> str | None:
@@ -89,7 +91,12 @@ def _common_language(shows: Sequence[Show]) -> str | None:
 
 
 def build_catalogue_feed(
-    episodes: Iterable[Episode], settings: Settings, *, shows: Sequence[Show] = (), now: datetime | None = None
+    episodes: Iterable[Episode],
+    settings: Settings,
+    *,
+    shows: Sequence[Show] = (),
+    now: datetime | None = None,
+    cache: ItemCache | None = ITEMS,
 ) -> bytes:
     """/feeds/all.xml: the newest episodes of every show (in several languages: the channel's own text is English)."""
     urls = UrlPlan(settings)
@@ -107,6 +114,7 @@ def build_catalogue_feed(
         shows=shows,
         episodes=episodes,
         now=now,
+        cache=cache,
     )
 
 
@@ -122,6 +130,7 @@ def build_project_feed(
     *,
     shows: Sequence[Show] = (),
     now: datetime | None = None,
+    cache: ItemCache | None = ITEMS,
 ) -> bytes:
     """/feeds/projects/{project}.xml: the episodes of every show of one project."""
     urls = UrlPlan(settings)
@@ -139,4 +148,5 @@ def build_project_feed(
         shows=shows,
         episodes=episodes,
         now=now,
+        cache=cache,
     )

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..catalogue.models import Credit, DatePrecision, Episode, Show, ShowType
 from ..urls import UrlPlan
-from .build import enclosure_of, person_role
 from .findings import Report, StorageProbe
+from .items import enclosure_of, person_role
 
 # Enclosure types Apple Podcasts accepts (Apple Podcasts Connect: "Podcast RSS feed requirements").
 APPLE_MEDIA_TYPES = frozenset(

@@ -10,7 +10,7 @@ lastBuildDate. Its key is the episode id and a fingerprint of EVERYTHING episode
 - every media file (role, position, extension, type, length, duration, bitrate, height, title);
 - every transcript (language, format, type);
 - every credit (role, position) and its person (slug, name, image);
-- the site's base URL (every link).
+- the site's base URL (every link) and the enclosure base URL with each file's storage key (direct enclosures).
 
 The cache holds one entry per episode id, with the fingerprint it was built from: an edit of any of these gives a
 different fingerprint, so the entry is built again and replaced (least recently used episodes are dropped past
@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from ..catalogue.models import Episode
+from ..urls import UrlPlan
 
 MAX_ITEMS = 200_000  # about 2 KB each: a bounded few hundred MB at most, far less for real catalogues
 
@@ -41,7 +42,8 @@ class BuiltItem:
 _EPISODE = ("guid", "slug", "title", "summary", "show_notes", "published_at", "updated_at", "explicit", "episode_type",
             "number", "season", "artwork_key", "external_enclosure_url", "external_enclosure_length",
             "external_enclosure_type", "external_duration_ms")  # fmt: skip
-_MEDIA = ("role", "position", "extension", "mime_type", "byte_length", "duration_ms", "bitrate", "height", "title")
+_MEDIA = ("role", "position", "extension", "mime_type", "byte_length", "duration_ms", "bitrate", "height", "title",
+          "storage_key")  # fmt: skip
 _TRANSCRIPT = ("language", "format", "mime_type")
 _PERSON = ("slug", "name", "image_url")
 
@@ -53,10 +55,11 @@ def _values(row: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(loaded[name] if name in loaded else getattr(row, name) for name in names)
 
 
-def fingerprint(episode: Episode, base_url: str) -> tuple[Any, ...]:
+def fingerprint(episode: Episode, urls: UrlPlan) -> tuple[Any, ...]:
     show = episode.show
     return (
-        base_url,
+        urls.base,
+        urls.enclosure_base,
         _values(episode, _EPISODE),
         bool(episode.chapters),
         show.slug,

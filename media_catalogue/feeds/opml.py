@@ -13,7 +13,7 @@ from ..catalogue.models import Show
 from ..config import Settings
 from ..text import xml_safe
 from ..urls import UrlPlan
-from .build import EPOCH
+from .items import EPOCH
 
 OPML_CONTENT_TYPE = "text/x-opml; charset=utf-8"
 

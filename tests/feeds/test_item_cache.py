@@ -1,9 +1,12 @@
 """The per-process cache of serialized feed items (feeds.itemcache): a feed built with a warm cache after an edit is
 byte-identical to a cold build (no cache) of the edited catalogue, for every kind of edit an item renders from; and
-after one edit only that episode's item is built again."""
+after one edit only that episode's item is built again. The aggregate feeds (all episodes, a project's) share the
+show feeds' items and the same guarantee; settings that change every item (enclosures served straight from
+storage) are part of the key."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from media_catalogue.catalogue.models import Credit, Episode, Season, Show, Transcript
 from media_catalogue.config import Settings
+from media_catalogue.feeds.aggregate import build_catalogue_feed, build_project_feed
 from media_catalogue.feeds.build import build_feed
 from media_catalogue.feeds.itemcache import ItemCache
 from tests.feeds.feed_catalogue import NOW, Factory
@@ -120,3 +124,64 @@ def test_the_cache_is_bounded() -> None:
         cache.put(n, (n,), BuiltItem(b"x", None))
     assert len(cache) == 3 and cache.get(9, (9,)) is not None and cache.get(0, (0,)) is None
     assert cache.get(9, (8,)) is None  # another fingerprint of the same episode is a miss
+
+
+def _items(feed: bytes) -> dict[bytes, bytes]:
+    """Each <item> element's bytes by its GUID."""
+    pieces = re.findall(rb"    <item>\n.*?</item>\n", feed, flags=re.S)
+    return {re.search(rb"<guid[^>]*>([^<]+)</guid>", piece).group(1): piece for piece in pieces}  # type: ignore[union-attr]
+
+
+def test_aggregate_feeds_share_the_show_feeds_items_and_stay_exact_after_an_edit(
+    session: Session, make: Factory, settings: Settings, reload: Callable[[Show], list[Episode]]
+) -> None:
+    from media_catalogue.catalogue.queries import live_episodes
+
+    project = make.project("match")
+    english = make.show("match-podcast-en", project_id=project.id)
+    dutch = make.show("match-podcast-nl", project_id=project.id, language="nl")
+    for n in range(6):
+        make.episode(english if n % 2 else dutch, days_ago=10 - n)
+    shows = [english, dutch]
+
+    def everything(cache: ItemCache | None) -> tuple[bytes, bytes]:
+        session.flush()
+        session.expire_all()
+        episodes = live_episodes(session, now=NOW)
+        return (
+            build_catalogue_feed(episodes, settings, shows=shows, now=NOW, cache=cache),
+            build_project_feed(project, episodes, settings, shows=shows, now=NOW, cache=cache),
+        )
+
+    cache = ItemCache()
+    english_feed = build_feed(english, reload(english), settings, now=NOW, cache=cache)
+    dutch_feed = build_feed(dutch, reload(dutch), settings, now=NOW, cache=cache)
+    misses = cache.misses
+    all_feed, project_feed = everything(cache)
+    assert cache.misses == misses  # every aggregate item came from the show feeds' builds
+    assert (all_feed, project_feed) == everything(None)
+    shown = {**_items(english_feed), **_items(dutch_feed)}
+    assert len(shown) == 6 and _items(all_feed) == shown and _items(project_feed) == shown
+    assert all_feed.index(b"<lastBuildDate>") < all_feed.index(b"<item>")
+
+    reload(english)[0].title = "Retitled & <renamed>"
+    misses = cache.misses
+    warm = everything(cache)
+    assert cache.misses - misses == 1  # the edited episode, once, for both aggregates
+    assert warm == everything(None) and warm[0] != all_feed
+    assert b"Retitled &#38; &#60;renamed&#62;" in warm[0] or b"Retitled &amp; &lt;renamed&gt;" in warm[0]
+
+
+def test_the_enclosure_base_is_part_of_an_items_key(
+    session: Session, make: Factory, settings: Settings, reload: Callable[[Show], list[Episode]]
+) -> None:
+    show = make.show()
+    for _ in range(3):
+        make.episode(show)
+    cache = ItemCache()
+    counted = build_feed(show, reload(show), settings, now=NOW, cache=cache)
+    direct_settings = settings.model_copy(update={"enclosure_base_url": "https://cdn.example.org/media"})
+    direct = build_feed(show, reload(show), direct_settings, now=NOW, cache=cache)
+    assert direct == build_feed(show, reload(show), direct_settings, now=NOW, cache=None)
+    assert direct.count(b'<enclosure url="https://cdn.example.org/media/') == 3
+    assert b"/media/" in counted and b"cdn.example.org" not in counted
