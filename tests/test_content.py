@@ -1,6 +1,7 @@
 """Reading episodes/ files: valid trees load, every problem names the file, the line and the field."""
 
 import re
+import shutil
 from datetime import UTC, date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -66,6 +67,15 @@ def test_missing_front_matter_and_bad_file_names(tmp_path: Path) -> None:
     messages = sorted(error.message for error in load_tree(tmp_path).errors)
     assert any("Bad Name.md" in m and "not a slug" in m for m in messages)
     assert any("no-front-matter.md:1" in m and "missing front matter" in m for m in messages)
+
+
+def test_a_show_folder_cannot_take_a_word_of_the_url_plan(tmp_path: Path) -> None:
+    make_catalogue(tmp_path)
+    shutil.copytree(tmp_path / "match-nl", tmp_path / "page")
+    tree = load_tree(tmp_path)
+    [error] = [e for e in tree.errors if e.path.startswith("page/")]
+    assert error.path == "page/show.yaml" and "/shows/page/2 is a page of the show list" in error.message
+    assert "page" not in {show.slug for show in tree.shows} and "match-nl" in {show.slug for show in tree.shows}
 
 
 def test_missing_required_show_key(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 import yaml
 from pydantic import ValidationError
 
+from ..catalogue.editing.common import show_slug_problem
 from ..errors import ContentError
 from .specs import (
     MAX_SLUG,
@@ -261,6 +262,8 @@ def load_tree(root: Path) -> ContentTree:
         tree.seen_paths.add(rel)
         try:
             slug = _check_file_slug(folder.name, rel)
+            if problem := show_slug_problem(slug):
+                raise ContentError(rel, f"the folder name: {problem}")
             raw_bytes, text = _read(show_file, rel)
             spec = _validate(ShowSpec, _load_yaml(text, rel), rel)
             digest = _hash_with_references(show_file, raw_bytes, spec, rel, root)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..catalogue import audit, versions
 from ..catalogue.audit import Actor
-from ..catalogue.editing.common import EMAIL_PATTERN, LANGUAGE_PATTERN, slugify
+from ..catalogue.editing.common import EMAIL_PATTERN, LANGUAGE_PATTERN, show_slug_problem, slugify
 from ..catalogue.identity import feed_url_seed, podcast_guid_for
 from ..catalogue.models import Episode, EpisodeType, Season, Show, ShowType, Status, utcnow
 from ..catalogue.queries import imports as reads
@@ -82,6 +82,11 @@ def check(session: Session, settings: Settings, slug: str, feed: ParsedFeed, opt
     """Every refusal, before anything is written; returns the existing show (None when it will be created)."""
     check_locked(feed, owner_confirmed=options.owner_confirmed)
     show = reads.show_by_slug(session, slug)
+    if show is None and show_slug_problem(slug):
+        raise refuse(
+            f"the show slug {slug!r}, which the site's own addresses use (/shows/{slug}/2 is a page of the show list)",
+            f"accepted: any other slug, for example {slug}-podcast",
+        )
     guid = _podcast_guid(feed, options, settings, slug)
     url = original_url(feed, options)
     if show is not None:

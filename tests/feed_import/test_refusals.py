@@ -110,3 +110,11 @@ def test_the_show_keeps_the_feeds_podcast_guid_or_computes_it_from_the_original_
                  "--feed-url", "https://mp3s.nashownotes.com/pc20rss.xml")  # fmt: skip
     assert result.exit_code == 2  # same podcast:guid as the show above: it is that podcast
     assert "already has" in result.stderr
+
+
+def test_a_show_cannot_be_imported_under_a_word_of_the_url_plan(run: Run, api: TestClient, tmp_path: Path) -> None:
+    result = run("import-feed", _feed(tmp_path, "a.rss", rss(item(1, "<guid>a-1</guid>"))), "--show", "page",
+                 "--no-download")  # fmt: skip
+    assert result.exit_code == 2
+    assert "error: refused: found the show slug 'page', which the site's own addresses use" in result.stderr
+    assert api.get("/api/shows/page").status_code == 404

@@ -14,6 +14,20 @@ from ...errors import Invalid
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$"
 # 120 is the shortest slug column (shows, projects, people): longer would be refused by PostgreSQL, not by SQLite.
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
+# Words the public URL plan uses beside show slugs: /shows/page/2 is the second page of the show list, so a show
+# called "page" would lose its episodes with numeric slugs (/shows/page/2) to it.
+RESERVED_SHOW_SLUGS = frozenset({"page"})
+
+
+RESERVED_SHOW_SLUG = (
+    "This address is used by the site itself (/shows/page/2 is a page of the show list): choose another one, "
+    "for example page-podcast."
+)
+
+
+def show_slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot be a show's address, or None when it can (checked by every way a show is created)."""
+    return RESERVED_SHOW_SLUG if slug in RESERVED_SHOW_SLUGS else None
 
 
 def slugify(text: str) -> str:

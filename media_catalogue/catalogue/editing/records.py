@@ -19,7 +19,7 @@ from .. import access, audit, versions
 from ..access import Identity
 from ..accounts import Role
 from ..models import Credit, Episode, Person, Project, Show, ShowType, Status, Video, VideoKind
-from .common import EMAIL_PATTERN, LANGUAGE_PATTERN, CreditIn, LinkIn, Slug, http_url
+from .common import EMAIL_PATTERN, LANGUAGE_PATTERN, CreditIn, LinkIn, Slug, http_url, show_slug_problem
 
 # -- input models ------------------------------------------------------------------------------------------------
 
@@ -30,6 +30,15 @@ class _Fields(BaseModel):
 
 class ShowFields(_Fields):
     slug: Slug
+
+    @field_validator("slug")
+    @classmethod
+    def _show_slug(cls, value: str) -> str:
+        problem = show_slug_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
     title: str = Field(min_length=1, max_length=300)
     subtitle: str = Field("", max_length=500)
     description: str = Field("", max_length=4000)

@@ -56,6 +56,14 @@ VALIDATION = {
 }
 
 
+# Sentences the editing services raise as value errors, in the catalogue for validation() to translate.
+VALUE_ERRORS = (
+    N_("This address is used by the site itself (/shows/page/2 is a page of the show list): choose another one, for example page-podcast."),  # noqa: E501
+    N_("not a time zone name such as Europe/Brussels"),
+    N_("must be a web address starting with http:// or https://"),
+)  # fmt: skip
+
+
 def refusal(exc: Any, gettext: Gettext, language: str) -> str:
     """The sentence to show for a CatalogueError: translated by its code, or its message when it is a known one."""
     message = str(getattr(exc, "message", exc))

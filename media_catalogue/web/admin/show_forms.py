@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from pydantic import ValidationError
 from starlette.requests import Request
 
+from ...catalogue.editing import common
 from ...catalogue.editing import records as record_editing
 from ...catalogue.editing.common import slugify
 from ...catalogue.models import Show
@@ -98,8 +99,10 @@ def check(
     try:
         fields = record_editing.ShowFields.model_validate(full)
     except ValidationError as exc:
+        reserved = common.show_slug_problem(str(full.get("slug") or ""))
         for field, message in form_errors(exc, request).items():
-            text = _PLAIN.get(field) if field != "project" else None
+            # The plain words say what a slug looks like; a reserved word has its own sentence.
+            text = _PLAIN.get(field) if field != "project" and not (field == "slug" and reserved) else None
             errors.setdefault(field, _(text) if text else message)
         return None, errors
     return (None if errors else fields), errors

@@ -127,11 +127,12 @@ def test_viewers_read_the_settings_without_a_form(client: TestClient, world: Sta
 def test_bad_input_is_refused_per_field_in_french_and_nothing_is_lost(client: TestClient, world: StaffWorld) -> None:
     login(client, "admin")
     client.get("/admin/?lang=fr")
-    response = _create(client, title="", owner_email="not an address", category="Business › Cooking",
+    response = _create(client, slug="page", title="", owner_email="not an address", category="Business › Cooking",
                        website="ftp://x", description="Gardé tel quel")  # fmt: skip
     assert response.status_code == 422
     text = html.unescape(response.text)
-    for field in ("title", "owner_email", "category", "website"):
+    assert "Cette adresse est utilisée par le site lui-même" in text  # /shows/page/N lists the shows
+    for field in ("slug", "title", "owner_email", "category", "website"):
         assert f'id="error-{field}"' in response.text, field
     assert "Choisissez une catégorie" in text
     assert "Gardé tel quel" in text and 'value="podcast@example.org"' not in text

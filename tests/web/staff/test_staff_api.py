@@ -231,6 +231,10 @@ def test_shows_videos_people_projects(client: TestClient, world: StaffWorld) -> 
     assert client.post("/api/staff/shows", json=show, headers=world.bearer("editor")).status_code == 403
     created = client.post("/api/staff/shows", json=show, headers=world.bearer("admin"))
     assert created.status_code == 201, created.text
+    reserved = client.post("/api/staff/shows", json={**show, "slug": "page"}, headers=world.bearer("admin"))
+    assert reserved.status_code == 422 and reserved.json()["error"]["field"] == "slug"
+    assert "/shows/page/2 is a page of the show list" in reserved.json()["error"]["message"]
+    assert client.get("/api/staff/shows/page", headers=world.bearer("admin")).status_code == 404
     bad_zone = client.patch(
         "/api/staff/shows/equalcity",
         json={"timezone": "Mars/Base"},
