@@ -167,7 +167,10 @@ class Syncer:
                 setattr(row, name, value)
             row.source_path, row.content_hash = self._rel(loaded), loaded.content_hash
             session.add(row)
-            versions.bump_catalogue(session)
+            if isinstance(row, Person) and not created:
+                versions.touch_credited(session, row.id)
+            else:
+                versions.bump_catalogue(session)
             return "created" if created else "updated"
 
         self._item(f"{kind} {loaded.slug}", loaded, apply)

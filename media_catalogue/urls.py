@@ -59,6 +59,9 @@ class UrlPlan:
     def videos_feed(self) -> str:
         return self.absolute("/feeds/videos.xml")
 
+    def project_videos_feed(self, project: str) -> str:
+        return self.absolute(f"/feeds/projects/{quote(project)}/videos.xml")
+
     def enclosure(
         self, show: str, episode: str, extension: str, role: str = "primary", *, storage_key: str | None = None
     ) -> str:

@@ -16,7 +16,7 @@ import time
 from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session
 
-from .models import CatalogueState, Show
+from .models import CatalogueState, Credit, Episode, Show
 
 CATALOGUE_KEY = "catalogue"
 _CATALOGUE_VERSION = select(CatalogueState.value).where(CatalogueState.key == CATALOGUE_KEY)
@@ -29,6 +29,19 @@ def touch(session: Session, *shows: Show) -> None:
         if show.id is not None:
             session.execute(update(Show).where(Show.id == show.id).values(content_version=Show.content_version + 1))
             session.expire(show, ["content_version"])
+    bump_catalogue(session)
+
+
+def touch_credited(session: Session, person_id: int) -> None:
+    """A person changed (name, image, address: all in podcast:person): every show crediting them, on the show or
+    on one of its episodes, changed too, so its feed is rebuilt and announced like any other edit of it."""
+    on_episodes = select(Episode.show_id).join(Credit, Credit.episode_id == Episode.id)
+    shows = (
+        select(Credit.show_id)
+        .where(Credit.person_id == person_id, Credit.show_id.is_not(None))
+        .union(on_episodes.where(Credit.person_id == person_id))
+    )
+    session.execute(update(Show).where(Show.id.in_(shows)).values(content_version=Show.content_version + 1))
     bump_catalogue(session)
 
 

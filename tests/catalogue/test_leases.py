@@ -115,3 +115,45 @@ def test_changed_feeds_announces_each_change_once(database: Database, settings: 
         assert feed_changes.changed_feeds(session, urls, soon - timedelta(seconds=1)) == []
         assert urls.feed("match-en") in feed_changes.changed_feeds(session, urls, soon + timedelta(seconds=1))
         assert feed_changes.changed_feeds(session, urls, soon + timedelta(seconds=2)) == []
+
+
+def test_changed_feeds_announces_people_projects_and_videos(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    """What is not a show has no content counter: a person's edit moves the shows crediting them; a project's own
+    fields and the videos with their people are compared by digest."""
+    root = make_catalogue(tmp_path / "content")
+    storage = create_storage(settings)
+    sync_folder(database, settings, storage, root)
+    urls = UrlPlan(settings)
+    with database.session() as session:
+        assert feed_changes.changed_feeds(session, urls, utcnow()) == []  # the marks are set
+        credited = {
+            show.slug
+            for show in session.query(Show)
+            if any(c.person.slug == "sammy-mahdi" for e in show.episodes for c in e.credits)
+        }
+    assert credited, "the fixture credits sammy-mahdi on an episode"
+    videos, match_videos = urls.videos_feed(), urls.project_videos_feed("match")
+
+    def resync_with(name: str, text: str) -> list[str]:
+        (root / name).write_text(text, encoding="utf-8")
+        report = sync_folder(database, settings, storage, root)
+        assert not report.errors, report.errors
+        with database.session() as session:
+            topics = feed_changes.changed_feeds(session, urls, utcnow())
+            assert feed_changes.changed_feeds(session, urls, utcnow()) == []  # announced once
+        return topics
+
+    people = (root / "people.yaml").read_text(encoding="utf-8")
+    topics = resync_with("people.yaml", people.replace("name: Sammy Mahdi", "name: Sammy Mahdi-Renamed"))
+    assert {urls.feed(slug) for slug in credited} <= set(topics)
+    assert {urls.project_feed("match"), urls.all_feed(), videos, match_videos} <= set(topics)
+
+    projects = (root / "projects.yaml").read_text(encoding="utf-8")
+    topics = resync_with("projects.yaml", projects.replace("Skills mobility", "Labour mobility"))
+    assert sorted(topics) == sorted([urls.project_feed("match"), match_videos])  # no show's own feed changed
+
+    video = root / "videos" / "rob-de-lobel-presenting-match.md"
+    topics = resync_with(str(video.relative_to(root)), video.read_text(encoding="utf-8").replace("presenting", "on"))
+    assert sorted(topics) == sorted([videos, match_videos])

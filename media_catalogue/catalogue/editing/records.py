@@ -262,6 +262,8 @@ def _write(
     )
     if isinstance(obj, Show):
         versions.touch(session, obj)
+    elif isinstance(obj, Person) and not created:
+        versions.touch_credited(session, obj.id)
     else:
         versions.bump_catalogue(session)
     return obj
