@@ -47,6 +47,9 @@ router = APIRouter(tags=["feeds"])
 # made it "Allow: HEAD"). Feeds are not part of the JSON API that /api/openapi.json documents.
 
 ALL_FEED_LIMIT = 100  # the catalogue-wide feed lists the newest episodes only
+# A project's feed gathers its shows' episodes: every one for any real project, the newest 1,000 past that (about
+# 2 MB: apps fetch it whole on every poll; each show's own feed stays complete).
+PROJECT_FEED_LIMIT = 1000
 _LAST_BUILD = re.compile(rb"<lastBuildDate>([^<]+)</lastBuildDate>")
 
 Builder = Callable[[Session], bytes]
@@ -293,7 +296,8 @@ async def project_feed(request: Request, project: str) -> Response:
     def build(session: Session) -> bytes:
         row = queries.get_project(session, project)
         shows = [show for show in queries.list_shows(session) if show.project_id == row.id]
-        return build_project_feed(row, queries.live_episodes(session, project=row), settings, shows=shows)
+        episodes = queries.live_episodes(session, project=row, limit=PROJECT_FEED_LIMIT)
+        return build_project_feed(row, episodes, settings, shows=shows)
 
     return await serve_cached(request, f"project:{project}", build)
 

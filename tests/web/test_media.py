@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from media_catalogue.catalogue import versions
 from media_catalogue.catalogue.models import Episode
 from media_catalogue.config import Settings
 from media_catalogue.db import Database
 from media_catalogue.storage import create_storage
+from media_catalogue.web import feeds
 from media_catalogue.web.app import create_app
 from media_catalogue.web.media import parse_range
 from tests.web.conftest import BASE, run_sync
@@ -185,3 +188,18 @@ def test_parse_range_rules() -> None:
     assert parse_range("bytes=10-", 10) == "unsatisfiable"
     assert parse_range("bytes=-0", 10) == "unsatisfiable"
     assert parse_range("bytes=-", 10) is None
+
+
+def test_a_project_feed_is_bounded_to_its_newest_episodes(
+    client: TestClient, synced: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project's feed gathers every show of the project: past PROJECT_FEED_LIMIT it keeps the newest (each show's
+    own feed stays complete)."""
+    whole = client.get("/feeds/projects/match.xml").text
+    guids = re.findall(r"<guid[^>]*>([^<]+)</guid>", whole)
+    assert len(guids) >= 3
+    monkeypatch.setattr(feeds, "PROJECT_FEED_LIMIT", 2)
+    with synced.session() as session:  # a new content version: the cached feed is rebuilt
+        versions.bump_catalogue(session)
+    bounded = client.get("/feeds/projects/match.xml").text
+    assert re.findall(r"<guid[^>]*>([^<]+)</guid>", bounded) == guids[:2]
