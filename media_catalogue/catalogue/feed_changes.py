@@ -52,21 +52,23 @@ def _digest(rows: Any) -> int:
     return int.from_bytes(hashlib.blake2b(repr(rows).encode(), digest_size=7).digest(), "big")
 
 
-def _moved(session: Session, marks: dict[str, int], key: str, value: int, first: bool) -> bool:
-    """Set the mark; True when it moved since an earlier look (a mark seen for the first time moved only if the
-    clock mark says this is not the first look: a new project or its first video)."""
+def _moved(marks: dict[str, int], new: dict[str, int], key: str, value: int, first: bool) -> bool:
+    """Note the mark's new value; True when it moved since an earlier look (a mark seen for the first time moved
+    only if this is not the first look: a new project or its first video)."""
     if marks.get(key) == value:
         return False
-    _set(session, key, value)
+    new[key] = value
     return not first
 
 
-def _outside_shows(session: Session, urls: UrlPlan, marks: dict[str, int], first: bool) -> tuple[set[int], list[str]]:
+def _outside_shows(
+    session: Session, urls: UrlPlan, marks: dict[str, int], new: dict[str, int], first: bool
+) -> tuple[set[int], list[str]]:
     """(projects whose own fields changed, video feed URLs that changed)."""
     projects = session.execute(
         select(Project.id, Project.slug, Project.name, Project.description, Project.contact_email)
     ).all()
-    changed_projects = {row[0] for row in projects if _moved(session, marks, f"{_PROJECT_PREFIX}{row[0]}",
+    changed_projects = {row[0] for row in projects if _moved(marks, new, f"{_PROJECT_PREFIX}{row[0]}",
                                                              _digest(tuple(row)), first)}  # fmt: skip
     credits: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for video_id, *credit in session.execute(
@@ -86,12 +88,12 @@ def _outside_shows(session: Session, urls: UrlPlan, marks: dict[str, int], first
         if project_id is not None:
             by_project[project_id].append(row)
     topics = []
-    if _moved(session, marks, f"{_VIDEOS_PREFIX}all", _digest(every), first):
+    if _moved(marks, new, f"{_VIDEOS_PREFIX}all", _digest(every), first):
         topics.append(urls.videos_feed())
     for project_id, slug, *_fields in projects:
         key, rows = f"{_VIDEOS_PREFIX}{project_id}", by_project.get(project_id, [])
         had_videos = marks.get(key, _digest([])) != _digest([])
-        moved = _moved(session, marks, key, _digest(rows), first)
+        moved = _moved(marks, new, key, _digest(rows), first)
         if (moved and (rows or had_videos)) or (project_id in changed_projects and rows):
             topics.append(urls.project_videos_feed(slug))
     return changed_projects, topics
@@ -101,17 +103,29 @@ def changed_feeds(session: Session, urls: UrlPlan, now: datetime) -> list[str]:
     """The public URLs of the feeds that changed since the previous call (in the caller's transaction, which must
     commit for the marks to move): each changed show's feed, its project's feed and the catalogue-wide feed; the
     feed of a project whose own fields changed; the video feeds whose videos changed."""
+    topics, marks = look(session, urls, now)
+    record(session, marks)
+    return topics
+
+
+def record(session: Session, marks: dict[str, int]) -> None:
+    """Move the marks a look() answered, once its topics were announced: until then, whoever looks next (this host
+    or another, after a crash) finds the same changes and announces them again."""
+    for key, value in marks.items():
+        _set(session, key[:60], value)
+
+
+def look(session: Session, urls: UrlPlan, now: datetime) -> tuple[list[str], dict[str, int]]:
+    """(the feeds changed since the marks were last recorded, the marks to record once they are announced).
+    Reads only."""
     marks = _marks(session)
-    now_ms = int(now.timestamp() * 1000)
+    new: dict[str, int] = {}
     last_ms = marks.get(CLOCK_KEY)
     shows = session.execute(select(Show.id, Show.slug, Show.content_version, Show.project_id)).all()
     changed: set[int] = set()
     for show_id, _slug, version, _project in shows:
-        key = f"{_SHOW_PREFIX}{show_id}"
-        if marks.get(key) != version:
-            if last_ms is not None:
-                changed.add(show_id)
-            _set(session, key[:60], version)
+        if _moved(marks, new, f"{_SHOW_PREFIX}{show_id}", version, last_ms is None):
+            changed.add(show_id)
     if last_ms is not None:
         since = datetime.fromtimestamp(last_ms / 1000, UTC)
         changed |= set(
@@ -124,8 +138,8 @@ def changed_feeds(session: Session, urls: UrlPlan, now: datetime) -> list[str]:
                 )
             )
         )
-    _set(session, CLOCK_KEY, now_ms)
-    edited_projects, video_topics = _outside_shows(session, urls, marks, first=last_ms is None)
+    new[CLOCK_KEY] = int(now.timestamp() * 1000)
+    edited_projects, video_topics = _outside_shows(session, urls, marks, new, first=last_ms is None)
     topics = [urls.feed(slug) for show_id, slug, _version, _project in shows if show_id in changed]
     with_shows = {project for _id, _slug, _version, project in shows if project}
     projects = {project for show_id, _slug, _version, project in shows if show_id in changed and project}
@@ -134,4 +148,4 @@ def changed_feeds(session: Session, urls: UrlPlan, now: datetime) -> list[str]:
         topics += [
             urls.project_feed(slug) for slug in session.scalars(select(Project.slug).where(Project.id.in_(projects)))
         ]
-    return [*sorted(topics), *([urls.all_feed()] if changed else []), *sorted(video_topics)]
+    return [*sorted(topics), *([urls.all_feed()] if changed else []), *sorted(video_topics)], new

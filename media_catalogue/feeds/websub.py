@@ -1,8 +1,7 @@
 """WebSub publishing: tell the configured hub that a feed changed, so subscribed apps fetch it now, not at their
-next poll. Done on a background thread with retries (exponential back-off); never blocks the caller.
-
-The feed cache publishes when a rebuilt feed's bytes differ from the copy it replaced; write paths (staff pages,
-sync) may also call `publish` right after their commit.
+next poll. `publish` queues a ping for a background thread with retries (exponential back-off) and never blocks the
+caller; `notify` sends one ping and answers whether the hub took it (web.scheduled, which records a change as
+announced only once the hub has it).
 """
 
 from __future__ import annotations
@@ -72,16 +71,22 @@ class HubNotifier:
             finally:
                 self._queue.task_done()
 
-    def _deliver(self, topic: str) -> None:
+    def notify(self, topic: str, attempt: int = 0) -> bool:
+        """One publish ping, now: True when the hub accepted it (2xx)."""
         data = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": topic}).encode()
+        try:
+            status = self.post(self.hub_url, data, self.timeout)
+            if 200 <= status < 300:
+                self.delivered.append(topic)
+                return True
+            log.warning("WebSub hub answered %s for %s (attempt %d)", status, topic, attempt + 1)
+        except Exception as exc:
+            log.warning("WebSub hub unreachable for %s (attempt %d): %s", topic, attempt + 1, exc)
+        return False
+
+    def _deliver(self, topic: str) -> None:
         for attempt in range(self.attempts):
-            try:
-                status = self.post(self.hub_url, data, self.timeout)
-                if 200 <= status < 300:
-                    self.delivered.append(topic)
-                    return
-                log.warning("WebSub hub answered %s for %s (attempt %d)", status, topic, attempt + 1)
-            except Exception as exc:
-                log.warning("WebSub hub unreachable for %s (attempt %d): %s", topic, attempt + 1, exc)
+            if self.notify(topic, attempt):
+                return
             time.sleep(self.first_delay * (4**attempt))
         log.error("WebSub: gave up notifying %s about %s", self.hub_url, topic)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from ..catalogue import feed_changes, leases
 from ..catalogue.models import utcnow
@@ -19,6 +20,7 @@ from ..urls import UrlPlan
 
 log = logging.getLogger(__name__)
 WEBSUB_SECONDS = 1.0  # an episode going live is announced at most about this long after its time
+MAX_RETRY_SECONDS = 300.0  # a hub that is away is asked again after 1, 2, 4... s, then every 5 minutes
 
 
 class ScheduledWork:
@@ -28,6 +30,7 @@ class ScheduledWork:
         self.hub = hub or (HubNotifier(settings.websub_hub_url) if settings.websub_hub_url else None)
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
+        self.retry_at = self.retry_in = 0.0
 
     def start(self) -> None:
         if self.hub is not None and self.thread is None:
@@ -43,12 +46,23 @@ class ScheduledWork:
             self.hub.join(timeout=5)
 
     def announce(self) -> list[str]:
-        """Tell the hub about every feed changed since the last announcement (by any host); answers the topics."""
+        """Tell the hub about every feed changed since the last announcement (by any host); answers the topics.
+        The changes are recorded as announced only once the hub took every ping: a host that dies, or a hub that
+        is away, leaves them to the next look (this host's or another's), which pings them again. Pings are sent
+        outside any transaction (no database lock is held while the hub answers)."""
+        assert self.hub is not None
+        if time.monotonic() < self.retry_at:
+            return []
         with self.database.session() as session:
-            topics = feed_changes.changed_feeds(session, self.urls, utcnow())
-        for topic in topics:  # after the commit: a failed commit announces nothing, and is tried again
-            assert self.hub is not None
-            self.hub.publish(topic)
+            topics, marks = feed_changes.look(session, self.urls, utcnow())
+        if not all([self.hub.notify(topic) for topic in topics]):
+            self.retry_in = min(self.retry_in * 2, MAX_RETRY_SECONDS) if self.retry_in else WEBSUB_SECONDS
+            self.retry_at = time.monotonic() + self.retry_in
+            log.warning("WebSub: the hub did not take every ping; all of them go again in %.0f s", self.retry_in)
+            return []
+        self.retry_in = 0.0
+        with self.database.session() as session:
+            feed_changes.record(session, marks)
         return topics
 
     def _run(self) -> None:

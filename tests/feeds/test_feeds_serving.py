@@ -154,19 +154,25 @@ def test_workers_sharing_a_database_stay_coherent(settings: Settings, database: 
 def test_scheduled_episode_appears_when_its_time_comes_without_any_write(
     client: TestClient, database: Database, settings: Settings
 ) -> None:
-    with database.session() as session:
-        show = session.scalar(select(Show).where(Show.slug == "match-podcast-en"))
-        assert show is not None
-        # A margin a slow first build on a loaded machine cannot eat (1.5 s once did, on PostgreSQL in CI).
-        goes_live = utcnow() + timedelta(seconds=4)
-        Factory(session, settings).episode(show, "soon", title="Soon", published_at=goes_live)
-        versions.touch(session, show)
-    before = client.get(FEED, headers=IDENTITY)
-    assert utcnow() < goes_live, "the first build took longer than the margin: the test proves nothing"
-    assert b"Soon" not in before.content
+    # The margin must outlast the build of the feed before its time: on a loaded machine a build once took longer
+    # than 1.5 s (PostgreSQL in CI), so a build that ate the margin is tried again with a longer one.
+    for margin in (3, 8, 20):
+        title = f"Soon in {margin} s"
+        with database.session() as session:
+            show = session.scalar(select(Show).where(Show.slug == "match-podcast-en"))
+            assert show is not None
+            goes_live = utcnow() + timedelta(seconds=margin)
+            Factory(session, settings).episode(show, f"soon-{margin}", title=title, published_at=goes_live)
+            versions.touch(session, show)
+        before = client.get(FEED, headers=IDENTITY)
+        if utcnow() < goes_live:
+            break
+    else:
+        pytest.fail("every build of the feed took longer than its margin: the test proves nothing")
+    assert title.encode() not in before.content
     time.sleep(max(0.0, (goes_live - utcnow()).total_seconds()) + 0.2)
     after = client.get(FEED, headers=IDENTITY)
-    assert b"<title>Soon</title>" in after.content
+    assert f"<title>{title}</title>".encode() in after.content
     assert after.headers["etag"] != before.headers["etag"]
 
 
