@@ -1,4 +1,4 @@
-"""Two app hosts: two real uvicorn processes on different ports and data folders, sharing one PostgreSQL schema and one
+"""Two app hosts: two `media-catalogue serve` commands of two workers each, on different ports and data folders, sharing one PostgreSQL schema and one
 bucket of moto's S3 server. A change made through host A is served by host B within a second (feed, page, search,
 oEmbed, API, tokens); a scheduled episode appears on both at its time; the WebSub announcement of each change
 reaches a fake hub once, not once per host; the housekeeping runs once per period for both hosts together."""
@@ -89,8 +89,9 @@ def schema_url() -> Iterator[str]:
 
 def _start(environment: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", "media_catalogue.web.app:app_from_environment",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    # The production command, two workers each: four processes in all share the caches' promises and the leases.
+    command = [sys.executable, "-m", "media_catalogue", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", "2", "--no-seed"]  # fmt: skip
     process = subprocess.Popen(command, env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT)  # noqa: S603
     return process, port
 
