@@ -94,7 +94,9 @@ def lua_script(base_url: str, feeds: list[str], pages: list[str], enclosures: li
 
 
 def workers_of(parent: int) -> dict[int, int]:
-    """{pid: resident bytes} of the processes whose parent is `parent` (uvicorn's workers), from /proc."""
+    """{pid: resident bytes} of uvicorn's workers (the children of `parent` started by multiprocessing's spawn), from
+    /proc. The supervisor's other child, multiprocessing's resource tracker, is left out: its few tens of constant
+    megabytes in the sum would make the workers' growth look smaller than it is."""
     found = {}
     page = os.sysconf("SC_PAGE_SIZE")
     for entry in Path("/proc").iterdir():
@@ -103,7 +105,7 @@ def workers_of(parent: int) -> dict[int, int]:
         try:
             stat = (entry / "stat").read_text()
             fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[1]) == parent:
+            if int(fields[1]) == parent and b"resource_tracker" not in (entry / "cmdline").read_bytes():
                 found[int(entry.name)] = int((entry / "statm").read_text().split()[1]) * page
         except (OSError, ValueError, IndexError):
             continue
@@ -121,9 +123,7 @@ class MemorySampler(threading.Thread):
         start = time.monotonic()
         while not self.stopping.is_set():
             workers = workers_of(self.parent)
-            # uvicorn's supervisor also starts multiprocessing's resource tracker; the workers are the big ones
-            big = {pid: rss for pid, rss in workers.items() if rss > 30 * 2**20}
-            self.samples.append((time.monotonic() - start, sum(big.values()), frozenset(big)))
+            self.samples.append((time.monotonic() - start, sum(workers.values()), frozenset(workers)))
             self.stopping.wait(self.every)
 
 
@@ -176,8 +176,8 @@ def main() -> None:
     start_rss = around(samples, warm, width)
     end_rss = around(samples, samples[-1][0] - width, width)
     growth = (end_rss - start_rss) / start_rss
-    pids = {pids for _, _, pids in samples if pids}
-    restarted = len(pids) - 1
+    seen = frozenset().union(*(pids for _, _, pids in samples))
+    restarted = len(seen - samples[-1][2])  # workers that were there and are gone: died and were replaced
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     bad_status = int(non_2xx.group(1)) if non_2xx else 0

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..models import Base, UTCDateTime, utcnow
@@ -51,6 +62,26 @@ class DownloadRequest(Base):
     redirect: Mapped[bool] = mapped_column(Boolean, default=False)
     # Why the request can never count (head, not_modified, probe, bot, watch, prefetch, datacenter...), or None.
     excluded: Mapped[str | None] = mapped_column(String(20))
+
+
+class DownloadProgress(Base):
+    """What one client has received of one episode in one window so far: its byte ranges, merged. Counting a batch
+    merges the batch's ranges into these rows instead of re-reading every request the client made that day (a client
+    that never completes a download would otherwise cost every later batch all of its requests again: work and
+    memory growing all day). Deleted once the window is over everywhere; the raw log keeps the requests."""
+
+    __tablename__ = "download_progress"
+
+    episode_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    client_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    show_id: Mapped[int] = mapped_column(Integer)
+    needed: Mapped[int] = mapped_column(BigInteger)
+    user_agent: Mapped[str] = mapped_column(String(500), default="")
+    # The distinct bytes received, as "first-last first-last ..." (inclusive, sorted, disjoint); `covered` their sum.
+    spans: Mapped[str] = mapped_column(Text, default="")
+    covered: Mapped[int] = mapped_column(BigInteger, default=0)
+    counted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Download(Base):

@@ -117,6 +117,23 @@ def covered(spans: Iterable[tuple[int, int]]) -> int:
     return total
 
 
+def merge(intervals: Iterable[tuple[int, int]], spans: Iterable[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """Received byte intervals [(first, last)] (inclusive) with (first_byte, byte_count) spans added: sorted, disjoint,
+    touching ones joined. Past `limit` intervals (thousands of scattered ranges: no listener's player) only the
+    longest are kept, so the count can only come out lower, never inflated, and the stored progress stays small."""
+    edges = sorted([*intervals, *((start, start + count - 1) for start, count in spans if count > 0)])
+    merged: list[tuple[int, int]] = []
+    for first, last in edges:
+        if merged and first <= merged[-1][1] + 1:
+            if last > merged[-1][1]:
+                merged[-1] = (merged[-1][0], last)
+        else:
+            merged.append((first, last))
+    if len(merged) > limit:
+        merged = sorted(sorted(merged, key=lambda span: span[0] - span[1])[:limit])
+    return merged
+
+
 def is_probe(range_header: str | None) -> bool:
     """A range asking for at most two bytes (bytes=0-1, bytes=0-0): a capability probe."""
     if not range_header:

@@ -54,6 +54,15 @@ def test_overlapping_ranges_count_once() -> None:
     assert rules.covered([(100, 10), (0, 1000), (2000, 0)]) == 1000
 
 
+def test_merged_ranges_are_sorted_disjoint_and_capped_by_dropping_the_shortest() -> None:
+    assert rules.merge([(0, 99)], [(50, 100), (150, 10), (300, 0)], 10) == [(0, 159)]  # overlap, then touching
+    assert rules.merge([], [(500, 10), (0, 10)], 10) == [(0, 9), (500, 509)]
+    scattered = [(i * 100, 1 + i % 7) for i in range(50)]
+    kept = rules.merge([], scattered, 5)
+    assert len(kept) == 5 and kept == sorted(kept)
+    assert sorted(last - first + 1 for first, last in kept) == [7, 7, 7, 7, 7]  # only ever less counted, never more
+
+
 PROBES = [("bytes=0-1", True), ("bytes=0-0", True), ("bytes=0-2", False), ("bytes=0-", False), (None, False),
           ("bytes=500-501", True)]  # fmt: skip
 
