@@ -1,7 +1,8 @@
-"""Two app hosts: two `media-catalogue serve` commands of two workers each, on different ports and data folders, sharing one PostgreSQL schema and one
-bucket of moto's S3 server. A change made through host A is served by host B within a second (feed, page, search,
-oEmbed, API, tokens); a scheduled episode appears on both at its time; the WebSub announcement of each change
-reaches a fake hub once, not once per host; the housekeeping runs once per period for both hosts together."""
+"""Two app hosts: two `media-catalogue serve` commands of two workers each, on different ports and data folders,
+sharing one PostgreSQL schema and one bucket of moto's S3 server. A change made through host A is served by host B
+within a second (feed, page, search, oEmbed, API, tokens); a scheduled episode appears on both at its time; the
+WebSub announcement of each change reaches a fake hub once, not once per host or worker; the housekeeping runs once
+per period for both hosts together."""
 
 from __future__ import annotations
 
