@@ -2,8 +2,9 @@
 links of each answer (pages, feeds, sitemaps, OPML, oEmbed and chapters JSON), never from a hard-coded list, so
 new pages (pagination, sitemap files) are exported as soon as something links to them.
 
-Left out: media (they stay in storage), the API, the workspace, search (it needs the app), and query strings (a
-static host ignores them: /static/site.css?v=1 is the file static/site.css, /artwork/x.jpg?w=192 the full image).
+Left out: media (they stay in storage), the API, the workspace, and query strings (a static host ignores them:
+/static/site.css?v=1 is the file static/site.css, /artwork/x.jpg?w=192 the full image). The search page is exported
+without results, with /search/index.json, which it searches in the browser (catalogue.static_search).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from ..web.templating import LANGUAGES
 START = (
     "/", *(f"/{language}/" for language in LANGUAGES), "/robots.txt", "/sitemap.xml", "/feeds.opml",
     "/feeds/all.xml", "/feeds/videos.xml",
+    # The search page (what a header search form leads to) searches this list in the browser on a static host.
+    "/search", *(f"/{language}/search" for language in LANGUAGES), "/search/index.json",
 )  # fmt: skip
 # Error pages a static host serves for unknown addresses (S3 website "error document", nginx error_page...).
 NOT_FOUND_PAGE = "404.html"
-NOT_EXPORTED = ("/media/", "/api/", "/api", "/admin", "/search", "/healthz", "/static/../")
+NOT_EXPORTED = ("/media/", "/api/", "/api", "/admin", "/healthz", "/static/../")
 _ROOT_RELATIVE = re.compile(r"""\b(?:href|src|content)\s*=\s*["'](/(?!/)[^"'\s]*)["']""")
 
 
@@ -46,7 +49,7 @@ def exportable(path: str) -> str | None:
     if "\\" in path or "/../" in path or path.endswith("/.."):
         return None
     _, unprefixed = split_language(path)
-    if unprefixed.startswith(NOT_EXPORTED) or unprefixed in ("/oembed", "/search"):
+    if unprefixed.startswith(NOT_EXPORTED) or unprefixed == "/oembed":
         return None
     return path
 

@@ -33,6 +33,7 @@ def install_public_site(app: FastAPI) -> None:
     from .media import router as media_router
     from .oembed import router as oembed_router
     from .pages import router as pages_router
+    from .search_index import router as search_index_router
     from .site import router as site_router
     from .videos import router as videos_router
 
@@ -47,6 +48,7 @@ def install_public_site(app: FastAPI) -> None:
     app.include_router(oembed_router)
     app.include_router(media_router)
     app.include_router(site_router)
+    app.include_router(search_index_router)
     app.mount("/static", _Static(directory=STATIC_DIR), name="static")
     # Added last, so outermost: a cached page is answered before any other middleware runs, with the headers
     # (CSP, nosniff...) that the inner middleware gave it when it was rendered.

@@ -49,7 +49,10 @@ def test_export_holds_the_whole_public_side(synced: Database, settings: Settings
                 if path is not None:
                     stem = unquote(path).strip("/")
                     assert stem in files or f"{stem}/index.html".lstrip("/") in files, (name, link)
-    assert not any(name.startswith(("media/", "api/", "admin", "search")) for name in files)
+    assert not any(name.startswith(("media/", "api/", "admin")) for name in files)
+    # The search page, without results, and the list it searches in the browser (catalogue.static_search).
+    assert {"search/index.html", "fr/search/index.html", "search/index.json"} <= set(files)
+    assert "/shows/match-en/talent-partnerships" in files["search/index.json"].decode()
     french = files[f"fr/{EPISODE}/index.html"].decode()
     assert '<html lang="fr">' in french and 'href="/fr/shows/match-en"' in french
     assert f'<link rel="canonical" href="{BASE}/fr/{EPISODE}">' in french

@@ -5,6 +5,7 @@ from the storage folder (served by a second static server) through MEDIA_CATALOG
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -95,3 +96,28 @@ def test_browse_the_static_export_in_french_and_play_an_episode(browser: Any, st
     finally:
         context.close()
     assert all(url.startswith((site, media)) for url in asked if not url.startswith(("data:", "blob:"))), asked
+
+
+def test_search_on_the_static_export_runs_in_the_browser(browser: Any, static_site: tuple[str, str]) -> None:
+    """A static host cannot answer /search?q=: the exported search page searches /search/index.json itself."""
+    site, _media = static_site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/fr/")
+        page.fill("#site-search", "Talent partnerships")
+        page.press("#site-search", "Enter")
+        page.wait_for_url(f"{site}/fr/search/?q=Talent+partnerships")
+        page.wait_for_selector("#static-search:not([hidden]) li.item")
+        links = page.eval_on_selector_all("#static-search li.item a", "links => links.map(a => a.getAttribute('href'))")
+        assert links[0] == "/fr/shows/match-en/talent-partnerships", links
+        status = page.text_content("#static-search h2") or ""
+        assert re.fullmatch(r"\d+ résultats?", status), status
+        assert int(status.split()[0]) == len(links)
+        assert page.input_value("#q") == "Talent partnerships"
+        page.goto(f"{site}/search/?q=zzzznothing")
+        page.wait_for_selector("#static-search:not([hidden])")
+        assert page.text_content("#static-search h2") == "0 results"
+        screenshot(page, "static-export-search-390")
+    finally:
+        context.close()
