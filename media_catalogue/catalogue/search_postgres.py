@@ -30,7 +30,7 @@ their snippets are those of :mod:`.search`, so the page does not change with the
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -48,10 +48,10 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from . import queries
-from .models import Credit, Episode, Person, Project, Show, Status, Video
+from .models import Episode, Person, Project, Show, Status, Video
 
 # ts_rank weights in PostgreSQL's order {D, C, B, A}: transcript, body, people, title, mirroring search.WEIGHTS.
 RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"
@@ -237,29 +237,3 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
     # costs more (100+ ms) than the bounded query it compiles; off for the rest of this transaction only.
     session.execute(text("SET LOCAL jit = off"))
     return [(kind, int(id_), float(score)) for kind, id_, score in session.execute(statement, params)]
-
-
-def load(session: Session, hits: Iterable[tuple[str, int, float]]) -> dict[tuple[str, int], Any]:
-    """The ORM objects of the hits, with what their search documents need, in a few queries per kind."""
-    ids: dict[str, list[int]] = {kind: [] for kind in _KINDS}
-    for kind, id_, _ in hits:
-        ids[kind].append(id_)
-    loaders: dict[str, Any] = {
-        "show": select(Show).options(selectinload(Show.project), selectinload(Show.credits).selectinload(
-            Credit.person)),
-        "episode": select(Episode).options(selectinload(Episode.show), selectinload(Episode.transcripts),
-                                           selectinload(Episode.credits).selectinload(Credit.person)),
-        "video": select(Video).options(selectinload(Video.project), selectinload(Video.credits).selectinload(
-            Credit.person)),
-        "person": select(Person),
-        "project": select(Project),
-    }  # fmt: skip
-    models: dict[str, type[Show | Episode | Video | Person | Project]] = {
-        "show": Show, "episode": Episode, "video": Video, "person": Person, "project": Project,
-    }  # fmt: skip
-    found: dict[tuple[str, int], Any] = {}
-    for kind, wanted in ids.items():
-        if wanted:
-            for row in session.scalars(loaders[kind].where(models[kind].id.in_(wanted))):
-                found[(kind, row.id)] = row
-    return found
