@@ -9,8 +9,9 @@ is more than one letter (ß, æ, œ) are kept as they are on both sides.
 Each searchable table's own text, weighted (title A, people B, body C, transcript D), is a stored generated column
 ``search_vector`` with a GIN index (migration 0011, expressions in :data:`OWN`): the database recomputes it on
 every write whatever the code path, and a search never folds or parses a row's text again (translate() over long
-texts was most of the old cost). Only the people credited on a candidate are folded at query time (short text, and
-a person's edit must show at once on every item crediting them).
+texts was most of the old cost). The people credited on a candidate are joined at query time, so a person's edit
+shows at once on every item crediting them, from their own stored vectors (migration 0013, :data:`CREDIT_VECTORS`).
+Every query is planned for its own words (``plan_cache_mode``): a plan good for a rare word is bad for a common one.
 
 A search is one query in two steps, its work bounded whatever the number of matches:
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from lxml import html as lxml_html
-from sqlalchemy import insert, select, text
+from sqlalchemy import delete, insert, select, text
 from typer.testing import CliRunner
 
 from bench.generate import Size, generate
@@ -130,6 +130,13 @@ def test_rows_inserted_without_the_orm_are_found(client: TestClient, world: Staf
     assert found(client, "wombat") == [path] and found(client, "numbat") == [path]
     assert found(client, "zorilla") == ["/people/zorilla", path]  # the person (a title), then who credits them
     assert "/shows/bulk-show-1/episode-5" in found(client, title)
+    in_step(database)
+    with database.session() as session:  # deletes cascade in the database (credits, transcripts): still in step
+        session.execute(delete(Person.__table__).where(Person.id == person_id))
+    assert found(client, "zorilla") == [] and found(client, "numbat") == [path]
+    with database.session() as session:
+        session.execute(delete(Episode.__table__).where(Episode.id == episode_id))
+    assert found(client, "wombat") == [] and found(client, "numbat") == []
     in_step(database)
 
 
