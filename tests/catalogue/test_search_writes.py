@@ -159,4 +159,7 @@ def test_the_sqlite_index_is_stored_kept_by_triggers_and_rebuilt_on_demand(
     assert rebuilt.exit_code == 0 and "rebuilt" in rebuilt.output, rebuilt.output
     assert RACE in found(client, "pioneer")
     assert CliRunner().invoke(cli, ["search-index"]).exit_code == 0
+    merged = CliRunner().invoke(cli, ["search-index", "--optimize"])
+    assert merged.exit_code == 0 and "optimized" in merged.output, merged.output
+    assert RACE in found(client, "pioneer")
     in_step(database)
