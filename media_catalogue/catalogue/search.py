@@ -1,12 +1,10 @@
 """Search over titles, show notes, descriptions, people and transcripts of everything the public may see.
 
-The index is an SQLite FTS5 table in memory, one per worker process, rebuilt from the catalogue whenever the
-catalogue's content version changes (the same counter the page and feed caches use). Keeping it out of the catalogue
-database means no migration, no triggers and no write on the read side, and it works the same whether the catalogue
-lives in SQLite or PostgreSQL; at this catalogue's size (hundreds of items) a rebuild takes milliseconds. Diacritics
-are folded ("cisse" finds "Cissé") and every word is a prefix match ("migr" finds "migration").
-
-Where the Python build lacks FTS5, a plain scan over the same documents answers instead (same results, slower).
+On SQLite the index is an FTS5 table stored in the catalogue database and kept right by triggers on every write
+(search_sqlite, migration 0013): no per-worker copy, no rebuild after an edit, a scheduled episode found from its
+time on. Diacritics are folded ("cisse" finds "Cissé") and every word is a prefix match ("migr" finds "migration").
+Where the SQLite library lacks FTS5, a plain scan over the same documents, kept in memory per worker and rebuilt
+when the catalogue version moves, answers instead (same results, slower).
 
 On PostgreSQL the database answers instead, with its own full-text search over stored, indexed vectors of the live
 tables (search_postgres): same fields, same folding and prefix matching, same Result objects, a bounded amount of
@@ -16,7 +14,6 @@ ranking per query however many rows match; `backend()` tells which one is in use
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -24,17 +21,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from ..text import plain_text
-from . import queries
-from .models import Episode, Person, Project, Show, Video, utcnow
+from . import queries, search_sqlite
+from .models import Credit, Episode, Person, Project, Show, Video, utcnow
 from .versions import catalogue_version
 
 # Relative weights of the indexed fields (bm25 column weights): a title match counts most, a transcript least.
 WEIGHTS = {"title": 10.0, "body": 3.0, "people": 5.0, "transcript": 1.0}
 _WORD = re.compile(r"\w+", re.UNICODE)
-_OPEN, _CLOSE = "\x02", "\x03"
 
 
 @dataclass(frozen=True)
@@ -98,6 +95,12 @@ def project_document(project: Project) -> Document:
                     "", "")  # fmt: skip
 
 
+_BUILDERS: dict[str, Callable[[Any], Document]] = {
+    "show": show_document, "episode": episode_document, "video": video_document,
+    "person": person_document, "project": project_document,
+}  # fmt: skip
+
+
 def documents(session: Session) -> list[Document]:
     """Everything public, flattened to text: live episodes, shows, published videos, people and projects."""
     docs: list[Document] = [show_document(show) for show in queries.list_shows(session)]
@@ -108,30 +111,13 @@ def documents(session: Session) -> list[Document]:
     return docs
 
 
-def _highlight(snippet: str) -> list[tuple[str, bool]]:
-    parts: list[tuple[str, bool]] = []
-    for piece in re.split(f"({_OPEN}[^{_CLOSE}]*{_CLOSE})", snippet):
-        if not piece:
-            continue
-        if piece.startswith(_OPEN):
-            parts.append((piece.strip(_OPEN + _CLOSE), True))
-        else:
-            parts.append((piece, False))
-    return parts
-
-
 def fts5_available() -> bool:
-    try:
-        connection = sqlite3.connect(":memory:")
-        connection.execute("CREATE VIRTUAL TABLE probe USING fts5(a)")
-        connection.close()
-        return True
-    except sqlite3.OperationalError:
-        return False
+    return search_sqlite.fts5_available()
 
 
 class Index:
-    """One worker's search index, rebuilt when the catalogue version moves."""
+    """One worker's search state on SQLite. With FTS5 (use_fts5) the stored table answers and nothing is kept here;
+    without it, the plain scan's documents, rebuilt when the catalogue version moves."""
 
     def __init__(self, *, use_fts5: bool | None = None) -> None:
         self.use_fts5 = fts5_available() if use_fts5 is None else use_fts5
@@ -139,24 +125,6 @@ class Index:
         self.valid_until: datetime | None = None
         self.docs: list[Document] = []
         self._lock = threading.Lock()
-        self._connection: sqlite3.Connection | None = None
-
-    def _build(self, docs: list[Document]) -> None:
-        self.docs = docs
-        if not self.use_fts5:
-            return
-        connection = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(title, body, people, transcript, "
-            "tokenize = 'unicode61 remove_diacritics 2')"
-        )
-        connection.executemany(
-            "INSERT INTO docs(rowid, title, body, people, transcript) VALUES (?, ?, ?, ?, ?)",
-            [(i, d.title, d.body, d.people, d.transcript) for i, d in enumerate(docs)],
-        )
-        old, self._connection = self._connection, connection
-        if old is not None:
-            old.close()
 
     def refresh(self, session: Session) -> None:
         """Rebuild when the catalogue version moved, or when a scheduled episode went live since the last build
@@ -165,29 +133,13 @@ class Index:
         now = utcnow()
         expired = self.valid_until is not None and now >= self.valid_until
         if version != self.version or not self.docs or expired:
-            self._build(documents(session))
+            self.docs = documents(session)
             self.version = version
             self.valid_until = queries.next_scheduled_time(session, now=now)
 
     def query(self, text: str, limit: int) -> list[Result]:
         words = terms(text)
-        if not words:
-            return []
-        if self.use_fts5 and self._connection is not None:
-            return self._fts5(words, limit)
-        return self._scan(words, limit)
-
-    def _fts5(self, words: list[str], limit: int) -> list[Result]:
-        match = " ".join(f'"{word}"*' for word in words)
-        weights = ", ".join(str(w) for w in WEIGHTS.values())
-        assert self._connection is not None
-        rows = self._connection.execute(
-            f"SELECT rowid, bm25(docs, {weights}) AS rank, "  # noqa: S608 - weights are our constants
-            f"snippet(docs, -1, '{_OPEN}', '{_CLOSE}', '…', 16) FROM docs WHERE docs MATCH ? "
-            "ORDER BY rank LIMIT ?",
-            (match, limit),
-        ).fetchall()
-        return [self._result(self.docs[rowid], _highlight(snippet), -rank) for rowid, rank, snippet in rows]
+        return self._scan(words, limit) if words else []
 
     def _scan(self, words: list[str], limit: int) -> list[Result]:
         scored: list[tuple[float, int, Result]] = []
@@ -218,12 +170,12 @@ def _plain_snippet(doc: Document, words: Iterable[str]) -> list[tuple[str, bool]
 
 
 def backend(session: Session, index: Index | None = None) -> str:
-    """Which search answers on this session's database: "postgresql" (full-text over the live tables),
-    "fts5" (the in-memory SQLite index) or "scan" (the plain fallback)."""
+    """Which search answers on this session's database: "postgresql" (full-text over the live tables), "fts5" (the
+    SQLite table stored in the database, search_sqlite) or "scan" (the plain fallback)."""
     if session.get_bind().dialect.name == "postgresql":
         return "postgresql"
     use_fts5 = index.use_fts5 if index is not None else fts5_available()
-    return "fts5" if use_fts5 else "scan"
+    return "fts5" if use_fts5 and search_sqlite.ready(session) else "scan"
 
 
 def window_snippet(doc: Document, words: Iterable[str], *, size: int = 16) -> list[tuple[str, bool]]:
@@ -254,25 +206,47 @@ def window_snippet(doc: Document, words: Iterable[str], *, size: int = 16) -> li
     return _plain_snippet(doc, words)
 
 
-def _search_postgres(session: Session, text: str, limit: int) -> list[Result]:
-    from . import search_postgres
-
-    words = terms(text)
-    return _postgres_results(session, words, search_postgres.ranked(session, words, limit))
-
-
-def _postgres_results(session: Session, words: list[str], hits: list[tuple[str, int, float]]) -> list[Result]:
-    from . import search_postgres
-
-    objects = search_postgres.load(session, hits)
-    builders: dict[str, Callable[[Any], Document]] = {
-        "show": show_document, "episode": episode_document, "video": video_document,
-        "person": person_document, "project": project_document,
+def load(session: Session, hits: Iterable[tuple[str, int, float]]) -> dict[tuple[str, int], Any]:
+    """The ORM objects of the hits, with what their search documents need, in a few queries per kind."""
+    ids: dict[str, list[int]] = {kind: [] for kind in _BUILDERS}
+    for kind, id_, _ in hits:
+        ids[kind].append(id_)
+    loaders: dict[str, Any] = {
+        "show": select(Show).options(selectinload(Show.project), selectinload(Show.credits).selectinload(
+            Credit.person)),
+        "episode": select(Episode).options(selectinload(Episode.show), selectinload(Episode.transcripts),
+                                           selectinload(Episode.credits).selectinload(Credit.person)),
+        "video": select(Video).options(selectinload(Video.project), selectinload(Video.credits).selectinload(
+            Credit.person)),
+        "person": select(Person),
+        "project": select(Project),
     }  # fmt: skip
+    models: dict[str, type[Show | Episode | Video | Person | Project]] = {
+        "show": Show, "episode": Episode, "video": Video, "person": Person, "project": Project,
+    }  # fmt: skip
+    found: dict[tuple[str, int], Any] = {}
+    for kind, wanted in ids.items():
+        if wanted:
+            for row in session.scalars(loaders[kind].where(models[kind].id.in_(wanted))):
+                found[(kind, row.id)] = row
+    return found
+
+
+def _ranked(session: Session, used: str, words: list[str], limit: int) -> list[tuple[str, int, float]]:
+    if used == "postgresql":
+        from . import search_postgres
+
+        return search_postgres.ranked(session, words, limit)
+    return search_sqlite.ranked(session, words, limit, tuple(WEIGHTS.values()))
+
+
+def _results(session: Session, words: list[str], hits: list[tuple[str, int, float]]) -> list[Result]:
+    """The Result objects of ranked hits: their rows loaded in a few queries, snippets cut around the first match."""
+    objects = load(session, hits)
     results = []
     for kind, id_, score in hits:
         if (found := objects.get((kind, id_))) is not None:
-            doc = builders[kind](found)
+            doc = _BUILDERS[kind](found)
             results.append(Index._result(doc, window_snippet(doc, words), score))
     return results
 
@@ -280,24 +254,25 @@ def _postgres_results(session: Session, words: list[str], hits: list[tuple[str, 
 def search_page(
     session: Session, text: str, index: Index, *, start: int, count: int, limit: int
 ) -> tuple[int, list[Result]]:
-    """(number of results up to `limit`, results start..start+count): on PostgreSQL only the page's hits are loaded
-    and given snippets, so a page of a common word's results costs the same as a rare one's."""
-    if backend(session) == "postgresql":
-        from . import search_postgres
-
-        words = terms(text)
-        hits = search_postgres.ranked(session, words, limit)
-        return len(hits), _postgres_results(session, words, hits[start : start + count])
-    found = search(session, text, index, limit=limit)
-    return len(found), found[start : start + count]
+    """(number of results up to `limit`, results start..start+count): only the page's hits are loaded and given
+    snippets, so a page of a common word's results costs the same as a rare one's."""
+    used = backend(session, index)
+    if used == "scan":
+        found = search(session, text, index, limit=limit)
+        return len(found), found[start : start + count]
+    words = terms(text)
+    hits = _ranked(session, used, words, limit) if words else []
+    return len(hits), _results(session, words, hits[start : start + count])
 
 
 def search(session: Session, text: str, index: Index, *, limit: int = 50) -> list[Result]:
-    """Results best first; an empty or wordless query gives none. On PostgreSQL the database answers (see
-    search_postgres) and `index` is not used; elsewhere `index` belongs to the running app (one per worker and per
-    database: never share one between databases, their versions would be confused)."""
-    if backend(session) == "postgresql":
-        return _search_postgres(session, text, limit)
-    with index._lock:
-        index.refresh(session)
-        return index.query(text, limit)
+    """Results best first; an empty or wordless query gives none. The database answers (search_sqlite,
+    search_postgres) unless this SQLite lacks FTS5; then `index`, which belongs to the running app (one per worker
+    and per database: never share one between databases, their versions would be confused), scans its documents."""
+    used = backend(session, index)
+    if used == "scan":
+        with index._lock:
+            index.refresh(session)
+            return index.query(text, limit)
+    words = terms(text)
+    return _results(session, words, _ranked(session, used, words, limit)) if words else []

@@ -9,8 +9,9 @@ is more than one letter (ß, æ, œ) are kept as they are on both sides.
 Each searchable table's own text, weighted (title A, people B, body C, transcript D), is a stored generated column
 ``search_vector`` with a GIN index (migration 0011, expressions in :data:`OWN`): the database recomputes it on
 every write whatever the code path, and a search never folds or parses a row's text again (translate() over long
-texts was most of the old cost). Only the people credited on a candidate are folded at query time (short text, and
-a person's edit must show at once on every item crediting them).
+texts was most of the old cost). The people credited on a candidate are joined at query time, so a person's edit
+shows at once on every item crediting them, from their own stored vectors (migration 0014, :data:`CREDIT_VECTORS`).
+Every query is planned for its own words (``plan_cache_mode``): a plan good for a rare word is bad for a common one.
 
 A search is one query in two steps, its work bounded whatever the number of matches:
 
@@ -30,7 +31,7 @@ their snippets are those of :mod:`.search`, so the page does not change with the
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -48,10 +49,10 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from . import queries
-from .models import Credit, Episode, Person, Project, Show, Status, Video
+from .models import Episode, Person, Project, Show, Status, Video
 
 # ts_rank weights in PostgreSQL's order {D, C, B, A}: transcript, body, people, title, mirroring search.WEIGHTS.
 RANK_WEIGHTS = "'{0.1, 0.3, 0.5, 1.0}'::float4[]"
@@ -131,11 +132,18 @@ def own_vector(table: str) -> str:
     return " || ".join(_weighted(expression, weight) for expression, weight in OWN[table])
 
 
-def _people_text(column: str, owner: str, *, affiliation: bool) -> str:
-    name = "p.name || ' ' || p.affiliation" if affiliation else "p.name"
+# A person's name, and name and affiliation, as stored weight-B vectors (migration 0014, generated columns like
+# search_vector): what an item crediting them adds to its document. Joined at query time, so a person's edit shows at
+# once on everything crediting them; stored, so a query does not fold and parse every candidate's people again (that
+# was half the work of a common word's query at 100,000 episodes).
+CREDIT_VECTORS = {"name_vector": _weighted("name", "B"), "credit_vector": _weighted("name || ' ' || affiliation", "B")}
+
+
+def _people_vector(column: str, owner: str, *, affiliation: bool) -> str:
+    stored = "credit_vector" if affiliation else "name_vector"
     return (
-        f"(SELECT string_agg({name}, ' ') FROM credits c JOIN people p ON p.id = c.person_id "  # noqa: S608 - our constants
-        f"WHERE c.{column} = {owner}.id)"
+        f"coalesce((SELECT search_vector_agg(p.{stored}) FROM credits c JOIN people p "  # noqa: S608 - our constants
+        f"ON p.id = c.person_id WHERE c.{column} = {owner}.id), '')"
     )
 
 
@@ -161,6 +169,16 @@ _TRANSCRIPTS = (
 )
 
 
+# Episodes with a matching transcript, at most CAP. A plain "... LIMIT CAP" is planned for the rows the planner
+# expects to reach the limit with: it misjudges rare words (and words in no transcript at all) as common and scans
+# every transcript to find none. Planned as a materialized CTE the match is planned for all its rows (the GIN index
+# when few match) and still read lazily, so a common word stops after CAP rows.
+_TRANSCRIPT_CANDIDATES = (
+    "WITH hits AS MATERIALIZED (SELECT t.episode_id AS id FROM transcripts t "
+    "WHERE t.search_vector @@ to_tsquery('simple', :any_words)) SELECT id FROM hits LIMIT {cap}"
+)
+
+
 def _ids(statement: Select | TextClause) -> Select:
     """SELECT id FROM (statement): a member of a UNION that may have its own ORDER BY and LIMIT."""
     found = (
@@ -182,22 +200,21 @@ def _capped(model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]
 
 def _selects() -> list[Select]:  # bare Select: any columns (SQLAlchemy 2.0 and 2.1 type them differently)
     show: Select = select(_kind("show"), Show.id.label("id"), literal_column(
-        f"shows.search_vector || {_weighted(_people_text('show_id', 'shows', affiliation=False), 'B')}"
+        f"shows.search_vector || {_people_vector('show_id', 'shows', affiliation=False)}"
     ).label("document")).where(_capped(Show, _candidates("shows"), Show.id.in_(text(_person_candidates(
         "show_id")))))  # fmt: skip
     episode: Select = queries.live_filter(select(_kind("episode"), Episode.id.label("id"), literal_column(
         "episodes.search_vector"
-        f" || {_weighted(_people_text('episode_id', 'episodes', affiliation=True), 'B')}"
+        f" || {_people_vector('episode_id', 'episodes', affiliation=True)}"
         f" || {_TRANSCRIPTS}").label("document")
     )).where(Episode.id.in_(union(
         _ids(_episode_tier("all_words", "title_vector")), _ids(_episode_tier("all_words")),
         _ids(_episode_tier("any_words")),
         _ids(text(_person_candidates("episode_id"))),
-        _ids(text("SELECT t.episode_id AS id FROM transcripts t WHERE t.search_vector @@ "  # noqa: S608 - constants
-                  f"to_tsquery('simple', :any_words) LIMIT {CAP}")),
+        _ids(text(_TRANSCRIPT_CANDIDATES.format(cap=CAP))),
     )))  # fmt: skip
     video: Select = select(_kind("video"), Video.id.label("id"), literal_column(
-        f"videos.search_vector || {_weighted(_people_text('video_id', 'videos', affiliation=True), 'B')}"
+        f"videos.search_vector || {_people_vector('video_id', 'videos', affiliation=True)}"
     ).label("document")).where(Video.status == Status.published, _capped(Video, _candidates("videos"), Video.id.in_(
         text(_person_candidates("video_id")))))  # fmt: skip
     person: Select = select(_kind("person"), Person.id.label("id"), literal_column("people.search_vector").label(
@@ -234,32 +251,10 @@ def ranked(session: Session, words: Sequence[str], limit: int) -> list[tuple[str
         "all_words": tsquery_text(words, operator="&"),
     }
     # The planner's estimates for these nested text subqueries are high enough to switch JIT compilation on, which
-    # costs more (100+ ms) than the bounded query it compiles; off for the rest of this transaction only.
+    # costs more (100+ ms) than the bounded query it compiles; off for the rest of this transaction only. And a plan
+    # made for these words: psycopg prepares a statement run five times on a connection, after which PostgreSQL may
+    # reuse one generic plan whatever the words, blind to whether they are rare or common (measured at 100,000
+    # episodes: about 400 ms of backend CPU a query instead of 30-55).
     session.execute(text("SET LOCAL jit = off"))
+    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     return [(kind, int(id_), float(score)) for kind, id_, score in session.execute(statement, params)]
-
-
-def load(session: Session, hits: Iterable[tuple[str, int, float]]) -> dict[tuple[str, int], Any]:
-    """The ORM objects of the hits, with what their search documents need, in a few queries per kind."""
-    ids: dict[str, list[int]] = {kind: [] for kind in _KINDS}
-    for kind, id_, _ in hits:
-        ids[kind].append(id_)
-    loaders: dict[str, Any] = {
-        "show": select(Show).options(selectinload(Show.project), selectinload(Show.credits).selectinload(
-            Credit.person)),
-        "episode": select(Episode).options(selectinload(Episode.show), selectinload(Episode.transcripts),
-                                           selectinload(Episode.credits).selectinload(Credit.person)),
-        "video": select(Video).options(selectinload(Video.project), selectinload(Video.credits).selectinload(
-            Credit.person)),
-        "person": select(Person),
-        "project": select(Project),
-    }  # fmt: skip
-    models: dict[str, type[Show | Episode | Video | Person | Project]] = {
-        "show": Show, "episode": Episode, "video": Video, "person": Person, "project": Project,
-    }  # fmt: skip
-    found: dict[tuple[str, int], Any] = {}
-    for kind, wanted in ids.items():
-        if wanted:
-            for row in session.scalars(loaders[kind].where(models[kind].id.in_(wanted))):
-                found[(kind, row.id)] = row
-    return found

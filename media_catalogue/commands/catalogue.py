@@ -160,8 +160,39 @@ def purge_deleted() -> None:
     typer.echo(f"{len(purged)} deleted episodes purged")
 
 
+def search_index(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Recreate the index, its triggers and rows from scratch."),
+    optimize: bool = typer.Option(False, "--optimize", help="Merge the index into one segment (after a bulk load)."),
+) -> None:
+    """Check that the SQLite search index matches the catalogue (exit 1 if not); --rebuild recreates it, --optimize
+    makes searches cheaper after a bulk load (a large sync or import)."""
+    from ..catalogue import search_sqlite
+
+    with state.errors_as_messages():
+        _, database, _ = _open()
+        if database.dialect != "sqlite":
+            typer.echo("PostgreSQL searches its stored generated columns: there is no separate index.")
+            return
+        with database.session() as session:
+            if rebuild:
+                typer.echo(f"search index rebuilt: {search_sqlite.rebuild(session.connection())} rows")
+                return
+            if optimize:
+                search_sqlite.optimize(session.connection())
+                typer.echo("search index optimized")
+                return
+            found = search_sqlite.problems(session)
+    for problem in found:
+        typer.echo(f"search index: {problem}")
+    if found:
+        typer.echo("run `media-catalogue search-index --rebuild` to recreate it")
+        raise typer.Exit(1)
+    typer.echo("search index matches the catalogue")
+
+
 def register(app: typer.Typer) -> None:
     app.command("purge-deleted")(purge_deleted)
+    app.command("search-index")(search_index)
     app.command()(serve)
     app.command()(sync)
     app.command()(shows)

@@ -1,6 +1,6 @@
-"""Search on both databases: SQLite answers from its in-memory FTS5 index, PostgreSQL with its own full-text search
-over the live tables; both find the same things (accents folded, every word a prefix, English, French and Dutch
-alike), never drafts, and rank a title match before a show-notes match."""
+"""Search on both databases: SQLite answers from the FTS5 table stored in its database, PostgreSQL with its own
+full-text search over the live tables; both find the same things (accents folded, every word a prefix, English,
+French and Dutch alike), never drafts, and rank a title match before a show-notes match."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from media_catalogue.catalogue import search_postgres
+from media_catalogue.catalogue import search_postgres, search_sqlite
 from media_catalogue.catalogue.models import Credit, Episode, Person, Project, Show, Status, Transcript, Video
 from media_catalogue.catalogue.search import Index, Result, backend, search
 from media_catalogue.db import Database
@@ -78,9 +78,12 @@ def paths(database: Database, index: Index, query: str) -> list[str]:
     return [result.path for result in find(database, index, query)]
 
 
-def test_the_database_s_own_search_answers_on_postgresql(
+def test_the_database_s_own_search_answers_on_both_databases(
     catalogue: Database, index: Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def no_scan(*_: object) -> None:
+        raise AssertionError("the in-memory documents must not be built when the database can search")
+
     with catalogue.session() as session:
         used = backend(session, index)
     if catalogue.dialect == "postgresql":
@@ -91,16 +94,14 @@ def test_the_database_s_own_search_answers_on_postgresql(
             search_postgres, "ranked", lambda s, words, limit: calls.append(list(words)) or real(s, words, limit)
         )
 
-        def no_memory_index(*_: object) -> None:
-            raise AssertionError("the in-memory index must not be used on PostgreSQL")
-
-        monkeypatch.setattr(Index, "refresh", no_memory_index)
+        monkeypatch.setattr(Index, "refresh", no_scan)
         assert paths(catalogue, index, "harvest") == ["/shows/bridge-en/harvest"]
         assert calls == [["harvest"]] and index.docs == []  # nothing was copied into memory
     else:
-        assert used == ("fts5" if index.use_fts5 else "scan")
+        assert used == "fts5"  # the FTS5 table stored in the database (migration 0013)
+        monkeypatch.setattr(Index, "refresh", no_scan)
         assert paths(catalogue, index, "harvest") == ["/shows/bridge-en/harvest"]
-        assert index.docs  # the in-memory copy answered
+        assert index.docs == []  # nothing was copied into memory
 
 
 def test_accents_are_folded_both_ways(catalogue: Database, index: Index) -> None:
@@ -186,6 +187,7 @@ def test_many_matches_rank_a_bounded_set_that_keeps_title_matches(
     """Past CAP matches per way of matching, only the newest CAP of each are ranked; title matches are one of those
     ways, so an older title match still comes first."""
     monkeypatch.setattr(search_postgres, "CAP", 2)
+    monkeypatch.setattr(search_sqlite, "CAP", 2)
     with catalogue.session() as session:
         show = session.query(Show).filter_by(slug="bridge-en").one()
         session.add_all([
@@ -194,8 +196,8 @@ def test_many_matches_rank_a_bounded_set_that_keeps_title_matches(
         ])  # fmt: skip
     found = paths(catalogue, index, "lighthouse")
     assert found[0] == "/shows/bridge-en/lighthouse"
-    if catalogue.dialect == "postgresql":
-        assert set(found[1:]) == {"/shows/bridge-en/keeper-3", "/shows/bridge-en/keeper-2"}  # the newest in notes
-    else:
-        assert len(found) == 6  # the in-memory index ranks everything
+    assert set(found[1:]) == {"/shows/bridge-en/keeper-3", "/shows/bridge-en/keeper-2"}  # the newest in notes
+    monkeypatch.setattr(search_postgres, "CAP", 200)
+    monkeypatch.setattr(search_sqlite, "CAP", 200)
+    assert len(paths(catalogue, index, "lighthouse")) == 6  # under the cap, every match is ranked
     assert paths(catalogue, index, "pickers") == ["/shows/bridge-en/harvest"]
