@@ -1,0 +1,42 @@
+"""list indexes: a show's live episodes in list order answered from the index alone; shows and people in the
+order their indexes list them; a project's shows (issue 17)
+
+One index on episodes (show_id, published_at, id) that also carries the two other columns of "live" (status,
+deleted_at): a show's page count, its page N (ids first, then the 50 rows), the home and index pages' episode counts
+per show and the sitemap's count of live episodes become index-only scans instead of reading episode rows (about
+2 kB each with the search vectors; a sort of the big show's 10,000). PostgreSQL keeps the extra columns as INCLUDE
+payload; SQLite, which has no INCLUDE, as trailing key columns (the same covering effect).
+
+shows (title, id) and people (name, id) match the ORDER BY of the shows and people indexes (page N reads its rows
+in order instead of sorting the table), shows (project_id) finds a project's shows.
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-11-26 07:05:00.000000
+"""
+
+from alembic import op
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+NAME = "ix_episodes_show_live_order"
+PLAIN = {"ix_shows_title_id": ("shows", ["title", "id"]), "ix_people_name_id": ("people", ["name", "id"]),
+         "ix_shows_project_id": ("shows", ["project_id"])}  # fmt: skip
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"CREATE INDEX {NAME} ON episodes (show_id, published_at, id) INCLUDE (status, deleted_at)")
+    else:
+        op.execute(f"CREATE INDEX {NAME} ON episodes (show_id, published_at, id, status, deleted_at)")
+    for name, (table, columns) in PLAIN.items():
+        op.create_index(name, table, columns)
+
+
+def downgrade() -> None:
+    for name, (table, _) in PLAIN.items():
+        op.drop_index(name, table_name=table)
+    op.execute(f"DROP INDEX IF EXISTS {NAME}")
