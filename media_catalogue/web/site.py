@@ -54,7 +54,7 @@ def sitemap_child(kind: str, number: int, session: SessionDep, urls: UrlsDep) ->
         check_page(0, 0)  # 404
     rows = paging.sitemap_slice(session, kind, max(number, 1), SITEMAP_SIZE)
     if number < 1 or (number > 1 and not rows):  # page 1 always exists, page N when it has entries
-        check_page(0, 0)
+        check_page(number, number - 1)  # 404 "no page N"
     return _urlset(_entries(session, urls, kind, rows))
 
 
