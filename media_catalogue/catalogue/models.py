@@ -238,6 +238,8 @@ class Episode(Base):
         Index(
             "ix_episodes_show_live_order", "show_id", "published_at", "id", postgresql_include=["status", "deleted_at"]
         ),
+        # The same in id order: a child sitemap's ids (migration 0012).
+        Index("ix_episodes_live_by_id", "id", postgresql_include=["status", "deleted_at", "published_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

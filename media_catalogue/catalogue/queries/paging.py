@@ -158,9 +158,11 @@ def sitemap_slice(session: Session, kind: str, page: int, per_page: int) -> list
     only the columns an entry shows (slug, updated_at, translation_group; an episode's show slug), no objects.
     No count: page N > 1 exists exactly when its slice is not empty."""
     key = _SITEMAP_KEYS[kind]
-    if kind == "episodes":
+    if kind == "episodes":  # ids first, from the index in id order (migration 0012), then only their rows
+        ids = _sitemap_statement(kind, [Episode.id]).order_by(Episode.id).offset((page - 1) * per_page).limit(per_page)
         columns = [Episode.slug, Episode.updated_at, Episode.translation_group, Show.slug.label("show_slug")]
-        statement = _sitemap_statement(kind, columns).join(Show, Episode.show_id == Show.id)
+        statement = select(*columns).join(Show, Episode.show_id == Show.id).where(Episode.id.in_(ids.scalar_subquery()))
+        return list(session.execute(statement.order_by(Episode.id)).all())
     elif kind == "shows":
         statement = _sitemap_statement(kind, [Show.slug, Show.updated_at, Show.translation_group])
     elif kind == "videos":
