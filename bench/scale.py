@@ -18,6 +18,10 @@ plot's path.
 
     .venv/bin/python bench/scale.py [--sizes 1000,10000,110000] [--rounds 20] [--sync-sizes 100,300,1000]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--out bench-scale.svg]
+
+Generating 111k episodes takes minutes: `--schema big` generates into a schema that is kept, and a later run with
+`--schema big --reuse --sizes 110000` times the pages against it (the pages' addresses are drawn the same way);
+`--only home,show,sitemap` times those page types only (search is skipped unless named).
 """
 
 from __future__ import annotations
