@@ -34,6 +34,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="a pyinstrument profile of each render")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) statements over 2 ms")
     parser.add_argument("--repeat", type=int, default=5, help="renders timed per path (the first is a warm-up)")
+    parser.add_argument("--summary", action="store_true",
+                        help="one line a path of load-independent measures: statements, the database pages (buffers) "
+                             "and rows its statements touch, this process's median CPU; no statement list")  # fmt: skip
     args = parser.parse_args()
     from fastapi.testclient import TestClient
 
@@ -51,7 +54,7 @@ def main() -> None:
             context._page_start = time.perf_counter()
 
         def after(_conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, _many: bool) -> None:
-            if not any(word in statement for word in IGNORED):
+            if not statement.startswith("EXPLAIN") and not any(word in statement for word in IGNORED):
                 elapsed = (time.perf_counter() - context._page_start) * 1000
                 log.append([elapsed, cursor.rowcount, statement, parameters])
 
@@ -69,6 +72,12 @@ def main() -> None:
                     cpu.append((time.process_time() - start_cpu) * 1000)
                     assert response.status_code == 200, (path, response.status_code)
                 sql = sum(row[0] for row in log)
+                if args.summary:
+                    buffers, rows = _touched(database, log)
+                    print(f"{path:40} {len(log):3} statements {buffers:7,} buffers {rows:8,} rows read  CPU "
+                          f"{sorted(cpu[1:] or cpu)[len(cpu[1:] or cpu) // 2]:5.1f} ms  wall "
+                          f"{sorted(times[1:] or times)[len(times[1:] or times) // 2]:6.1f} ms")  # fmt: skip
+                    continue
                 print(f"== {path}: {len(response.content):,} bytes; renders {', '.join(f'{t:.0f}' for t in times)} "
                       f"ms (this process's CPU: {', '.join(f'{t:.0f}' for t in cpu)} ms); last: {len(log)} statements, "
                       f"{sql:.1f} ms in SQL")  # fmt: skip
@@ -88,6 +97,25 @@ def main() -> None:
             event.remove(database.engine, "before_cursor_execute", before)
             event.remove(database.engine, "after_cursor_execute", after)
         database.dispose()
+
+
+def _touched(database: Database, log: list[list[Any]]) -> tuple[int, int]:
+    """Shared buffers (hit + read) and rows produced by every plan node of the render's statements, from EXPLAIN
+    (ANALYZE, BUFFERS, FORMAT JSON): what the database had to read, whatever the machine's load."""
+    buffers = rows = 0
+    with database.engine.connect() as connection:
+        for _, _, statement, parameters in list(log):
+            (plan,) = connection.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement}", parameters
+            ).one()
+            top = plan[0]["Plan"]
+            buffers += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+            stack = [top]
+            while stack:
+                node = stack.pop()
+                rows += int(node.get("Actual Rows", 0) * node.get("Actual Loops", 1))
+                stack.extend(node.get("Plans", []))
+    return buffers, rows
 
 
 def _profiled(client: Any, app: Any, path: str) -> str:
