@@ -23,8 +23,8 @@ def test_episode_pages_by_ids_list_every_live_episode_once_in_order(database: Da
         shows = [_show("a", project), _show("b", project), _show("c")]
         session.add_all(shows)
         for n in range(40):
-            # Two episodes of each show share each publication time (the id breaks the tie); every seventh is a draft and every
-            # eleventh deleted: neither is listed.
+            # Two episodes of each show share each publication time (the id breaks the tie); every seventh is a
+            # draft and every eleventh deleted: neither is listed.
             show = shows[n % 3]
             status = Status.draft if n % 7 == 0 else Status.published
             deleted = START if n % 11 == 5 else None
