@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from .. import queries
@@ -26,13 +26,16 @@ def _page(session: Session, statement: Select[Any], page: int, per_page: int, op
     return Page(items=rows, total=total, page=page, per_page=per_page)
 
 
-def _episode_page(session: Session, statement: Select[Any], page: int, per_page: int) -> Page[Episode]:
+def _episode_page(
+    session: Session, statement: Select[Any], page: int, per_page: int, ids: Select[Any] | None = None
+) -> Page[Episode]:
     """A page of live episodes newest first, ids first: the count and the page's ids come from the index on
     (show_id, published_at, id) alone (migration 0012), then only that page's rows are read, so page 200 of a
-    10,000-episode show reads 50 rows, not the 10,000 before them."""
+    10,000-episode show reads 50 rows, not the 10,000 before them. `ids`: a cheaper query of the page's ids."""
     total = _count(session, statement)
     order = (Episode.published_at.desc(), Episode.id.desc())
-    ids = statement.with_only_columns(Episode.id).order_by(*order).offset((page - 1) * per_page).limit(per_page)
+    if ids is None:
+        ids = statement.with_only_columns(Episode.id).order_by(*order).offset((page - 1) * per_page).limit(per_page)
     rows = session.scalars(
         select(Episode)
         .where(Episode.id.in_(ids.scalar_subquery()))
@@ -82,9 +85,33 @@ def episodes(
     statement = queries.live_filter(select(Episode))
     if show is not None:
         statement = statement.where(Episode.show_id == show.id)
+    ids = None
     if project is not None:
         statement = statement.where(Episode.show_id.in_(select(Show.id).where(Show.project_id == project.id)))
-    return _episode_page(session, statement, page, per_page)
+        if session.get_bind().dialect.name == "postgresql":
+            ids = _project_page_ids(project, page, per_page)
+    return _episode_page(session, statement, page, per_page, ids)
+
+
+def _project_page_ids(project: Project, page: int, per_page: int) -> Select[Any]:
+    """Page N of a project's episodes merged from each of its shows' newest page * per_page (LATERAL, PostgreSQL
+    only): page 1 of a project of 12,000 episodes sorts 21 x 24 ids, not 12,000. The same ids and order."""
+    newest = (
+        queries.live_filter(select(Episode.id, Episode.published_at))
+        .where(Episode.show_id == Show.id)
+        .order_by(Episode.published_at.desc(), Episode.id.desc())
+        .limit(page * per_page)
+        .lateral()
+    )
+    return (
+        select(newest.c.id)
+        .select_from(Show)
+        .join(newest, true())
+        .where(Show.project_id == project.id)
+        .order_by(newest.c.published_at.desc(), newest.c.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
 
 
 def _first_credits(person: Person, column: Any) -> Any:
