@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -131,6 +132,7 @@ class Project(Base):
 
 class Person(Base):
     __tablename__ = "people"
+    __table_args__ = (Index("ix_people_name_id", "name", "id"),)  # the people index's order (migration 0015)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -152,6 +154,7 @@ class Show(Base):
     """A podcast series in one language: one show is one feed."""
 
     __tablename__ = "shows"
+    __table_args__ = (Index("ix_shows_title_id", "title", "id"),)  # the shows index's order (migration 0015)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -188,7 +191,7 @@ class Show(Base):
     # Moving out: where the feed went (itunes:new-feed-url, and the old feed URL answers 301) and since when.
     new_feed_url: Mapped[str | None] = mapped_column(String(2000))
     moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     # Bumped by every change to the show or its episodes: feed and page caches compare it.
     content_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -228,7 +231,16 @@ class Season(Base):
 
 class Episode(Base):
     __tablename__ = "episodes"
-    __table_args__ = (UniqueConstraint("show_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("show_id", "slug"),
+        # A show's live episodes in list order from the index alone (migration 0015; on SQLite status and
+        # deleted_at are trailing key columns instead of INCLUDE payload).
+        Index(
+            "ix_episodes_show_live_order", "show_id", "published_at", "id", postgresql_include=["status", "deleted_at"]
+        ),
+        # The same in id order: a child sitemap's ids (migration 0015).
+        Index("ix_episodes_live_by_id", "id", postgresql_include=["status", "deleted_at", "published_at"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="RESTRICT"), index=True)

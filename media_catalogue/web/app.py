@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -122,9 +123,15 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         recover(database, app.state.storage)  # what a killed process left: journal entries, temp files, empty folders
         app.state.downloads.start()
         app.state.scheduled.start()
+        # Everything loaded so far (modules, mappers, the app) lives as long as the app: out of the collector's
+        # reach, a full collection walks only what requests made, instead of stalling one request in twenty by
+        # ~150 ms to walk ~190,000 long-lived objects (the uncached pages' p95). Unfrozen at shutdown, so a process
+        # that builds many apps (the tests) still frees them.
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             app.state.scheduled.stop()
             app.state.downloads.stop()  # a clean shutdown writes every logged request still in memory
             database.dispose()

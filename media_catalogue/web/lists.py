@@ -26,7 +26,7 @@ def _index(request: Request, session: SessionDep, urls: UrlsDep, kind: str, numb
     found: Any
     extra: dict[str, Any]
     if kind == "shows":
-        found = paging.shows(session, number, LIST_ITEMS)
+        found = paging.shows(session, number, LIST_ITEMS, loading=())
         extra = {"shows": found.items, "counts": listings.episode_counts(session, [s.id for s in found.items])}
     elif kind == "projects":
         found = paging.projects(session, number, LIST_ITEMS)
@@ -56,9 +56,9 @@ for _kind in ("shows", "projects", "people"):
 
 def _project(request: Request, session: SessionDep, urls: UrlsDep, slug: str, number: int) -> Response:
     found = queries.get_project(session, slug)
-    shows = paging.shows(session, number, SECTION_ITEMS, project=found)
+    shows = paging.shows(session, number, SECTION_ITEMS, project=found, loading=())
     episodes = paging.episodes(session, number, SECTION_ITEMS, project=found)
-    videos = queries.list_videos(session, project=found.slug, page=number, per_page=SECTION_ITEMS)
+    videos = queries.list_videos(session, project=found.slug, page=number, per_page=SECTION_ITEMS, loading=())
     pages = max(shows.pages, episodes.pages, videos.pages)
     check_page(number, pages)
     pager = Pager(number, pages, f"/projects/{found.slug}")

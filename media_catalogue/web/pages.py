@@ -80,14 +80,14 @@ def transcript_view(storage: Storage, transcript: Transcript, url: str) -> Trans
 
 @router.api_route("/", methods=PAGE_METHODS)
 def home(request: Request, session: SessionDep, urls: UrlsDep) -> Response:
-    shows = paging.shows(session, 1, HOME_SHOWS)
+    shows = paging.shows(session, 1, HOME_SHOWS, loading=())
     return render_page(
         request,
         "home.html",
         shows=shows.items,
         more_shows=shows.pages > 1,
         counts=listings.episode_counts(session, [show.id for show in shows.items]),
-        episodes=queries.live_episodes(session, limit=10),
+        episodes=queries.live_episodes(session, limit=10, loading=queries.list_item_loading()),
         videos=listings.latest_videos(session, 6),
         projects=paging.projects(session, 1, HOME_SHOWS).items,
         canonical=urls.home(),

@@ -32,7 +32,7 @@ def sitemap_index(session: SessionDep, urls: UrlsDep) -> Response:
     """The index: the fixed pages' sitemap, then every child of every kind (one count query per kind)."""
     children = [urls.absolute("/sitemaps/pages.xml")]
     for kind in KINDS:
-        total = paging.sitemap_slice(session, kind, 1, 1).total
+        total = paging.sitemap_count(session, kind)
         children += [urls.absolute(f"/sitemaps/{kind}-{n}.xml") for n in range(1, pages_of(total, SITEMAP_SIZE) + 1)]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -52,11 +52,10 @@ def sitemap_pages(urls: UrlsDep) -> Response:
 def sitemap_child(kind: str, number: int, session: SessionDep, urls: UrlsDep) -> Response:
     if kind not in KINDS:
         check_page(0, 0)  # 404
-    found = paging.sitemap_slice(session, kind, max(number, 1), SITEMAP_SIZE)
-    check_page(number, found.pages)
-    if number > 1 and not found.items:
-        check_page(0, 0)
-    return _urlset(_entries(session, urls, kind, found.items))
+    rows = paging.sitemap_slice(session, kind, max(number, 1), SITEMAP_SIZE)
+    if number < 1 or (number > 1 and not rows):  # page 1 always exists, page N when it has entries
+        check_page(number, number - 1)  # 404 "no page N"
+    return _urlset(_entries(session, urls, kind, rows))
 
 
 def _entries(session: SessionDep, urls: UrlPlan, kind: str, rows: Any) -> list[Entry]:
@@ -77,7 +76,7 @@ def _entries(session: SessionDep, urls: UrlPlan, kind: str, rows: Any) -> list[E
     for row in rows:
         siblings = groups.get(row.translation_group or "", [])
         alternates = [(language, address(show_slug, slug)) for language, show_slug, slug in siblings]
-        loc = urls.show(row.slug) if kind == "shows" else urls.episode(row.show.slug, row.slug)
+        loc = urls.show(row.slug) if kind == "shows" else urls.episode(row.show_slug, row.slug)
         entries.append((loc, row.updated_at.date().isoformat(), alternates))
     return entries
 

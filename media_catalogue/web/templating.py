@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_skeleton, get_date_format
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -148,7 +148,16 @@ def date_text(value: datetime | date | None, precision: Any, locale: str, timezo
         return str(day.year)
     if precision == DatePrecision.month:
         return format_skeleton("yMMMM", day, locale=locale)
-    return format_date(day, format="long", locale=locale)
+    parsed, pattern = _long_date_pattern(locale)
+    return str(pattern.apply(day, parsed))
+
+
+@functools.lru_cache(maxsize=32)
+def _long_date_pattern(locale: str) -> tuple[Locale, Any]:
+    """The locale's long date pattern, parsed once: babel.dates.format_date parses the locale and looks the pattern
+    up on every call (a fifth of a 50-episode list's rendering). The same text as format_date(format="long")."""
+    parsed = Locale.parse(locale)
+    return parsed, get_date_format("long", locale=parsed)
 
 
 def date_iso(value: datetime | date | None, precision: Any, timezone: str | None = None) -> str:

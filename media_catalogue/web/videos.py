@@ -76,7 +76,7 @@ def _videos(request: Request, session: Session, urls: UrlPlan, filters: dict[str
         session, kind=filters["kind"] or None, language=filters["language"] or None,
         project=filters["project"] or None, person=filters["person"] or None,
         year=int(filters["year"]) if filters["year"] else None, series=filters["series"] or None, page=page,
-        per_page=PER_PAGE,
+        per_page=PER_PAGE, loading=(),
     )  # fmt: skip
     check_page(page, result.pages)
     query = [(name, value) for name, value in filters.items() if value]

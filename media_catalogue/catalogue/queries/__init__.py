@@ -55,6 +55,12 @@ def episode_loading() -> list[Any]:
     ]
 
 
+def list_item_loading() -> list[Any]:
+    """What one episode in a public list shows (templates/_episode_item.html: its show, its primary file's duration):
+    a list of 50 loads two related tables, not the five a whole episode needs, and no row it does not render."""
+    return [selectinload(Episode.show), selectinload(Episode.media_files)]
+
+
 def live_filter(statement: SelectT, now: datetime | None = None) -> SelectT:
     """Published or scheduled, not deleted, and its time has passed: the only episodes the public sees."""
     return statement.where(
@@ -73,9 +79,12 @@ def live_episodes(
     limit: int | None = None,
     offset: int = 0,
     now: datetime | None = None,
+    loading: Sequence[Any] | None = None,
 ) -> list[Episode]:
-    """Live episodes newest first, with everything feeds and pages render loaded in a few queries."""
-    statement = live_filter(select(Episode), now).options(*episode_loading())  # type: ignore[arg-type]
+    """Live episodes newest first, with everything feeds and pages render loaded in a few queries (`loading`:
+    less, for a list that shows less, e.g. list_item_loading())."""
+    options = episode_loading() if loading is None else loading
+    statement = live_filter(select(Episode), now).options(*options)  # type: ignore[arg-type]
     if show is not None:
         statement = statement.where(Episode.show_id == show.id)
     if project is not None:
@@ -244,7 +253,10 @@ def list_videos(
     series: str | None = None,
     page: int = 1,
     per_page: int = 24,
+    loading: Sequence[Any] | None = None,
 ) -> Page[Video]:
+    """Published videos newest first, with their project, credits and links loaded (`loading=()`: none of them,
+    for a list whose items show none, templates/_video_item.html)."""
     statement = select(Video).where(Video.status == Status.published)
     if project:
         statement = statement.join(Project, Video.project_id == Project.id).where(Project.slug == project)
@@ -263,12 +275,14 @@ def list_videos(
     if series:
         statement = statement.where(Video.series == series)
     total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
-    items = session.scalars(
-        statement.options(
+    if loading is None:
+        loading = [
             selectinload(Video.project),
             selectinload(Video.credits).selectinload(Credit.person),
             selectinload(Video.links),
-        )
+        ]
+    items = session.scalars(
+        statement.options(*loading)
         .order_by(Video.published_on.desc().nulls_last(), Video.title, Video.id)
         .offset((page - 1) * per_page)
         .limit(per_page)

@@ -70,7 +70,7 @@ def project_videos(session: Session, project: Project) -> list[Video]:
 
 
 def latest_videos(session: Session, limit: int = 6) -> list[Video]:
-    return list(queries.list_videos(session, per_page=limit).items)
+    return list(queries.list_videos(session, per_page=limit, loading=()).items)
 
 
 def episode_counts(session: Session, show_ids: list[int] | None = None) -> dict[int, int]:
