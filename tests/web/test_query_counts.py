@@ -57,7 +57,7 @@ def statement_counts(settings: Settings, size: Size) -> dict[str, int]:
 
     try:
         with TestClient(create_app(settings, database=database), base_url=BASE) as client:
-            client.get("/search?q=warmup")  # the SQLite search index is built once per catalogue version
+            client.get("/search?q=warmup")  # a first request warms the app (templates, statement caches)
             event.listen(database.engine, "before_cursor_execute", count)
             for path in PAGES:
                 current[0] = 0
