@@ -72,7 +72,8 @@ class HubNotifier:
                 self._queue.task_done()
 
     def notify(self, topic: str, attempt: int = 0) -> bool:
-        """One publish ping, now: True when the hub accepted it (2xx)."""
+        """One publish ping, now: True when it is settled, taken by the hub (2xx) or refused for good (4xx: the
+        same ping would be refused again); False when it is worth trying again (5xx, no answer)."""
         data = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": topic}).encode()
         try:
             status = self.post(self.hub_url, data, self.timeout)
@@ -80,6 +81,7 @@ class HubNotifier:
                 self.delivered.append(topic)
                 return True
             log.warning("WebSub hub answered %s for %s (attempt %d)", status, topic, attempt + 1)
+            return 400 <= status < 500
         except Exception as exc:
             log.warning("WebSub hub unreachable for %s (attempt %d): %s", topic, attempt + 1, exc)
         return False

@@ -67,3 +67,14 @@ def test_a_host_that_dies_between_the_look_and_the_pings_leaves_the_change_to_th
     other_host = ScheduledWork(settings, synced, HubNotifier("https://hub.example.org/", post=hub.post))
     assert other_host.announce() == topics
     assert other_host.announce() == []
+
+
+def test_a_ping_the_hub_refuses_for_good_is_not_sent_again(synced: Database, settings: Settings) -> None:
+    """A 4xx would be answered again: the change is settled, not retried every few minutes for ever."""
+    hub = Hub(400)
+    work = ScheduledWork(settings, synced, HubNotifier("https://hub.example.org/", post=hub.post))
+    assert work.announce() == []
+    _edit(synced, "match-en")
+    topics = work.announce()
+    assert UrlPlan(settings).feed("match-en") in topics and len(hub.pings) == len(topics)
+    assert work.retry_at == 0.0 and work.announce() == []
